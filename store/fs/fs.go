@@ -1,0 +1,219 @@
+// Package fs is the local-directory implementation of store.Blob, the default
+// store that serves the demo catalog with no cloud account.
+//
+// All file access goes through an os.Root, so neither a crafted key nor a
+// symlink planted inside the directory can reach a file outside it.
+package fs
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	iofs "io/fs"
+	"os"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/edgeshelf/edgeshelf/store"
+)
+
+var _ store.Blob = (*Store)(nil)
+
+// Store keeps each key as a file below a root directory.
+type Store struct {
+	root *os.Root
+	dir  string
+}
+
+// New opens dir (which must exist) as a store root.
+func New(dir string) (*Store, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("fs store: %w", err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("fs store: %s is not a directory", dir)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("fs store: %w", err)
+	}
+	return &Store{root: root, dir: dir}, nil
+}
+
+// Dir is the directory the store was opened on.
+func (s *Store) Dir() string { return s.dir }
+
+// Close releases the root directory handle.
+func (s *Store) Close() error { return s.root.Close() }
+
+// etag is a content hash: file modification times are too coarse on common
+// file systems to tell two quick writes of the same size apart.
+func etag(data []byte) string {
+	sum := sha256.Sum256(data)
+	return `"` + hex.EncodeToString(sum[:16]) + `"`
+}
+
+// mapErr turns file-system errors into the store's sentinel errors.
+func mapErr(key string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, iofs.ErrNotExist):
+		return fmt.Errorf("%w: %s", store.ErrNotFound, key)
+	case strings.Contains(err.Error(), "path escapes from parent"):
+		return &store.KeyError{Key: key, Reason: "resolves outside the store root"}
+	case errors.Is(err, iofs.ErrPermission):
+		return fmt.Errorf("%w: %s: %v", store.ErrUnavailable, key, err)
+	default:
+		return fmt.Errorf("fs store: %s: %w", key, err)
+	}
+}
+
+// Get reads an object.
+func (s *Store) Get(ctx context.Context, key string, opts store.GetOptions) (*store.Object, error) {
+	if err := store.ValidateKey(key); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	f, err := s.root.Open(key)
+	if err != nil {
+		return nil, mapErr(key, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, mapErr(key, err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: %s is not a regular file", store.ErrNotFound, key)
+	}
+	if opts.MaxBytes > 0 && st.Size() > opts.MaxBytes {
+		return nil, fmt.Errorf("%w: %s is %d bytes, limit %d", store.ErrTooLarge, key, st.Size(), opts.MaxBytes)
+	}
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return nil, mapErr(key, err)
+	}
+	info := store.Info{Key: key, Size: int64(len(data)), ETag: etag(data), Modified: st.ModTime()}
+	if opts.IfNoneMatch != "" && opts.IfNoneMatch == info.ETag {
+		return nil, fmt.Errorf("%w: %s", store.ErrNotModified, key)
+	}
+	return &store.Object{Info: info, Data: data}, nil
+}
+
+// Stat describes an object without returning its content.
+func (s *Store) Stat(ctx context.Context, key string) (store.Info, error) {
+	obj, err := s.Get(ctx, key, store.GetOptions{})
+	if err != nil {
+		return store.Info{}, err
+	}
+	return obj.Info, nil
+}
+
+// Put writes an object atomically: a temporary file in the same directory is
+// renamed over the key, so readers never see a partial write.
+func (s *Store) Put(ctx context.Context, key string, data []byte, _ store.PutOptions) (store.Info, error) {
+	if err := store.ValidateKey(key); err != nil {
+		return store.Info{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return store.Info{}, err
+	}
+	if dir := path.Dir(key); dir != "." {
+		if err := s.root.MkdirAll(dir, 0o755); err != nil {
+			return store.Info{}, mapErr(key, err)
+		}
+	}
+	tmp := path.Join(path.Dir(key), ".tmp-"+path.Base(key)+"-"+rand.Text()[:12])
+	f, err := s.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return store.Info{}, mapErr(key, err)
+	}
+	_, werr := f.Write(data)
+	serr := f.Sync()
+	cerr := f.Close()
+	if err := errors.Join(werr, serr, cerr); err != nil {
+		_ = s.root.Remove(tmp)
+		return store.Info{}, mapErr(key, err)
+	}
+	if err := s.root.Rename(tmp, key); err != nil {
+		_ = s.root.Remove(tmp)
+		return store.Info{}, mapErr(key, err)
+	}
+	st, err := s.root.Stat(key)
+	if err != nil {
+		return store.Info{}, mapErr(key, err)
+	}
+	return store.Info{Key: key, Size: int64(len(data)), ETag: etag(data), Modified: st.ModTime()}, nil
+}
+
+// Delete removes an object; a missing one is not an error.
+func (s *Store) Delete(ctx context.Context, key string) error {
+	if err := store.ValidateKey(key); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	err := s.root.Remove(key)
+	if errors.Is(err, iofs.ErrNotExist) {
+		return nil
+	}
+	return mapErr(key, err)
+}
+
+// List returns every object whose key starts with prefix, in key order.
+// Temporary files of in-flight Puts are skipped.
+func (s *Store) List(ctx context.Context, prefix string) ([]store.Info, error) {
+	if err := store.ValidatePrefix(prefix); err != nil {
+		return nil, err
+	}
+	// Walk only the deepest directory the prefix names.
+	start := "."
+	if i := strings.LastIndex(prefix, "/"); i >= 0 {
+		start = prefix[:i]
+	}
+	var out []store.Info
+	err := iofs.WalkDir(s.root.FS(), start, func(p string, d iofs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, iofs.ErrNotExist) {
+				return iofs.SkipDir
+			}
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p != "." && !strings.HasPrefix(p+"/", prefix) && !strings.HasPrefix(prefix, p+"/") {
+				return iofs.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() || !strings.HasPrefix(p, prefix) || strings.HasPrefix(path.Base(p), ".tmp-") {
+			return nil
+		}
+		obj, err := s.Get(ctx, p, store.GetOptions{})
+		if err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return nil // deleted while we walked
+			}
+			return err
+		}
+		out = append(out, obj.Info)
+		return nil
+	})
+	if err != nil {
+		return nil, mapErr(prefix, err)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out, nil
+}
