@@ -17,8 +17,9 @@ const Key = "catalog.yaml"
 const OriginalsPrefix = "originals/"
 
 // SourceExts are the file extensions an original may have, in the order they
-// are preferred when a view has more than one.
-var SourceExts = []string{"jpg", "jpeg", "png", "webp", "avif", "heic", "tif", "tiff", "gif"}
+// are preferred when a view has more than one. SVG is indexed so that a
+// stray vector original gets a clear "not rendered" error instead of a 404.
+var SourceExts = []string{"jpg", "jpeg", "png", "webp", "avif", "heic", "heif", "tif", "tiff", "gif", "svg"}
 
 // Load reads catalog.yaml from the store, validates it, and indexes the
 // originals so every declared view resolves to a stored photo. A view without

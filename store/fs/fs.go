@@ -18,6 +18,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/edgeshelf/edgeshelf/store"
 )
@@ -64,15 +65,35 @@ func mapErr(key string, err error) error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, iofs.ErrNotExist):
+	case errors.Is(err, iofs.ErrNotExist),
+		// "a/b" when "a" is a file: S3 would simply have no such object.
+		errors.Is(err, syscall.ENOTDIR):
 		return fmt.Errorf("%w: %s", store.ErrNotFound, key)
-	case strings.Contains(err.Error(), "path escapes from parent"):
+	case escapesRoot(err):
 		return &store.KeyError{Key: key, Reason: "resolves outside the store root"}
+	case errors.Is(err, syscall.ENAMETOOLONG):
+		return &store.KeyError{Key: key, Reason: "segment too long for the file system"}
 	case errors.Is(err, iofs.ErrPermission):
 		return fmt.Errorf("%w: %s: %v", store.ErrUnavailable, key, err)
 	default:
 		return fmt.Errorf("fs store: %s: %w", key, err)
 	}
+}
+
+// escapesRoot reports os.Root's refusal to follow a path (usually a planted
+// symlink) out of the root. The os package keeps that error unexported, so
+// its text is the only handle; it is matched exactly on the innermost error
+// so a file name that merely contains the words cannot trigger it.
+func escapesRoot(err error) bool {
+	var pe *iofs.PathError
+	if !errors.As(err, &pe) {
+		return false
+	}
+	inner := pe.Err
+	for u := errors.Unwrap(inner); u != nil; u = errors.Unwrap(inner) {
+		inner = u
+	}
+	return inner.Error() == "path escapes from parent"
 }
 
 // Get reads an object.
@@ -98,9 +119,18 @@ func (s *Store) Get(ctx context.Context, key string, opts store.GetOptions) (*st
 	if opts.MaxBytes > 0 && st.Size() > opts.MaxBytes {
 		return nil, fmt.Errorf("%w: %s is %d bytes, limit %d", store.ErrTooLarge, key, st.Size(), opts.MaxBytes)
 	}
-	data, err := io.ReadAll(f)
+	// Put renames whole files into place, but someone else may append to one
+	// by hand: the limit must hold for what is read, not what was stat'ed.
+	var r io.Reader = f
+	if opts.MaxBytes > 0 {
+		r = io.LimitReader(f, opts.MaxBytes+1)
+	}
+	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, mapErr(key, err)
+	}
+	if opts.MaxBytes > 0 && int64(len(data)) > opts.MaxBytes {
+		return nil, fmt.Errorf("%w: %s grew past the limit %d while read", store.ErrTooLarge, key, opts.MaxBytes)
 	}
 	info := store.Info{Key: key, Size: int64(len(data)), ETag: etag(data), Modified: st.ModTime()}
 	if opts.IfNoneMatch != "" && opts.IfNoneMatch == info.ETag {
@@ -132,7 +162,9 @@ func (s *Store) Put(ctx context.Context, key string, data []byte, _ store.PutOpt
 			return store.Info{}, mapErr(key, err)
 		}
 	}
-	tmp := path.Join(path.Dir(key), ".tmp-"+path.Base(key)+"-"+rand.Text()[:12])
+	// The temporary name must not embed the key's base name: a base near the
+	// 255-byte NAME_MAX would push the temporary name over it.
+	tmp := path.Join(path.Dir(key), tmpPrefix+rand.Text())
 	f, err := s.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return store.Info{}, mapErr(key, err)
@@ -163,17 +195,32 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	err := s.root.Remove(key)
-	if errors.Is(err, iofs.ErrNotExist) {
+	// A directory is no object (S3 has none to delete): removing an empty
+	// one would be harmless, a non-empty one would fail with ENOTEMPTY.
+	st, err := s.root.Lstat(key)
+	if err == nil && st.IsDir() {
 		return nil
 	}
-	return mapErr(key, err)
+	if err == nil {
+		err = s.root.Remove(key)
+	}
+	if err = mapErr(key, err); errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	return err
 }
 
+// tmpPrefix names Put's temporary files, which List never reports.
+const tmpPrefix = ".tmp-"
+
 // List returns every object whose key starts with prefix, in key order.
-// Temporary files of in-flight Puts are skipped.
+// Temporary files of in-flight Puts, and files whose names are no valid key
+// (put there by hand), are skipped.
 func (s *Store) List(ctx context.Context, prefix string) ([]store.Info, error) {
 	if err := store.ValidatePrefix(prefix); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	// Walk only the deepest directory the prefix names.
@@ -198,7 +245,10 @@ func (s *Store) List(ctx context.Context, prefix string) ([]store.Info, error) {
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() || !strings.HasPrefix(p, prefix) || strings.HasPrefix(path.Base(p), ".tmp-") {
+		if !d.Type().IsRegular() || !strings.HasPrefix(p, prefix) || strings.HasPrefix(path.Base(p), tmpPrefix) {
+			return nil
+		}
+		if store.ValidateKey(p) != nil {
 			return nil
 		}
 		obj, err := s.Get(ctx, p, store.GetOptions{})

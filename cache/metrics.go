@@ -1,0 +1,33 @@
+package cache
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+)
+
+type metrics struct {
+	hits, misses, hitBytes, errors *prometheus.CounterVec
+	latency                        *prometheus.HistogramVec
+	renders, shared                prometheus.Counter
+}
+
+// newMetrics registers the cache metrics; a nil registerer keeps them
+// unregistered (tests, tools).
+func newMetrics(reg prometheus.Registerer) *metrics {
+	f := promauto.With(reg)
+	return &metrics{
+		hits:     f.NewCounterVec(prometheus.CounterOpts{Name: "edgeshelf_cache_hits_total", Help: "Cache hits by tier."}, []string{"tier"}),
+		hitBytes: f.NewCounterVec(prometheus.CounterOpts{Name: "edgeshelf_cache_hit_bytes_total", Help: "Bytes served from each tier."}, []string{"tier"}),
+		misses:   f.NewCounterVec(prometheus.CounterOpts{Name: "edgeshelf_cache_misses_total", Help: "Cache misses by tier."}, []string{"tier"}),
+		errors:   f.NewCounterVec(prometheus.CounterOpts{Name: "edgeshelf_cache_errors_total", Help: "Tier operations that failed (not misses), by tier and op."}, []string{"tier", "op"}),
+		latency: f.NewHistogramVec(prometheus.HistogramOpts{Name: "edgeshelf_cache_op_seconds", Help: "Tier operation latency.",
+			Buckets: prometheus.ExponentialBuckets(0.0001, 4, 10)}, []string{"tier", "op"}),
+		renders: f.NewCounter(prometheus.CounterOpts{Name: "edgeshelf_cache_renders_total", Help: "Renders run because every tier missed."}),
+		shared:  f.NewCounter(prometheus.CounterOpts{Name: "edgeshelf_cache_singleflight_shared_total", Help: "Requests that shared another request's in-flight fill."}),
+	}
+}
+
+func (m *metrics) hit(tier string, e *Entry) {
+	m.hits.WithLabelValues(tier).Inc()
+	m.hitBytes.WithLabelValues(tier).Add(float64(len(e.Data)))
+}

@@ -1,0 +1,164 @@
+// Command edgeshelf is the image origin and routing endpoint in one binary.
+//
+//	edgeshelf [serve] [flags]   serve the API (default)
+//	edgeshelf version           print the version
+//	edgeshelf config            print the configuration table (Markdown)
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/edgeshelf/edgeshelf/cache"
+	"github.com/edgeshelf/edgeshelf/catalog"
+	"github.com/edgeshelf/edgeshelf/config"
+	"github.com/edgeshelf/edgeshelf/origin"
+	"github.com/edgeshelf/edgeshelf/store"
+	"github.com/edgeshelf/edgeshelf/store/fs"
+	"github.com/edgeshelf/edgeshelf/transform"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = ""
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Environ(), os.Stdout, os.Stderr))
+}
+
+func run(args, environ []string, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		if err := serve(args, environ, stderr); err != nil {
+			fmt.Fprintln(stderr, "edgeshelf:", err)
+			return 1
+		}
+		return 0
+	case "version":
+		fmt.Fprintln(stdout, versionString())
+		return 0
+	case "config":
+		fmt.Fprint(stdout, config.Markdown())
+		return 0
+	default:
+		fmt.Fprintf(stderr, "edgeshelf: unknown command %q (want serve, version or config)\n", cmd)
+		return 2
+	}
+}
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+func serve(args, environ []string, stderr io.Writer) error {
+	cfg, err := config.Load(args, environ, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.Log, stderr)
+	slog.SetDefault(log)
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	blob, err := openStore(ctx, cfg.Store)
+	if err != nil {
+		return err
+	}
+	cat, err := catalog.NewSource(ctx, blob, cfg.Catalog, log)
+	if err != nil {
+		return fmt.Errorf("loading the catalog from %s: %w", cfg.Store.URL, err)
+	}
+	go cat.Run(ctx)
+
+	transform.Startup(cfg.Transform)
+	defer transform.Shutdown()
+	renderer, err := transform.New(cfg.Transform)
+	if err != nil {
+		return err
+	}
+
+	reg := prometheus.NewRegistry()
+	var tiers []cache.Tier
+	if cfg.Cache.L1Bytes > 0 {
+		tiers = append(tiers, cache.NewMemory(int64(cfg.Cache.L1Bytes)))
+	}
+	if cfg.Cache.L2 {
+		tiers = append(tiers, cache.NewBlob(blob, 0))
+	}
+	tiered := cache.NewTiered(log, reg, cfg.Cache.BackfillTimeout, tiers...)
+
+	srv, err := origin.New(cfg.Origin, origin.Deps{
+		Catalog: cat, Store: blob, Renderer: renderer, Cache: tiered,
+		Registry: reg, Log: log, Version: versionString(),
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Origin.Listen)
+	if err != nil {
+		return fmt.Errorf("EDGESHELF_LISTEN: %w", err)
+	}
+	log.Info("edgeshelf serving", "listen", "http://"+ln.Addr().String(), "store", cfg.Store.URL,
+		"skus", len(cat.Current().SKUs), "version", versionString())
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining in-flight requests", "timeout", cfg.Origin.ShutdownTimeout.String())
+	if err := srv.Shutdown(context.Background()); err != nil {
+		log.Error("shutdown", "err", err)
+	}
+	tiered.Wait()
+	log.Info("stopped")
+	return nil
+}
+
+func openStore(_ context.Context, cfg config.StoreConfig) (store.Blob, error) {
+	if strings.HasPrefix(cfg.URL, "s3://") {
+		return nil, fmt.Errorf("EDGESHELF_STORE: the s3 store is not built in yet")
+	}
+	s, err := fs.New(cfg.URL)
+	if err != nil {
+		return nil, fmt.Errorf("EDGESHELF_STORE: %w", err)
+	}
+	return s, nil
+}
+
+func newLogger(cfg config.LogConfig, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.Level)) // validated in config
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}

@@ -1,0 +1,221 @@
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/caarlos0/env/v11"
+
+	"github.com/edgeshelf/edgeshelf/cache"
+	"github.com/edgeshelf/edgeshelf/catalog"
+	"github.com/edgeshelf/edgeshelf/origin"
+	"github.com/edgeshelf/edgeshelf/transform"
+)
+
+// Prefix is the environment prefix of every setting.
+const Prefix = "EDGESHELF_"
+
+// Config is the whole configuration of `edgeshelf serve`.
+type Config struct {
+	Store     StoreConfig
+	Origin    origin.Config
+	Cache     cache.Config
+	Transform transform.Config
+	Catalog   catalog.Config
+	Log       LogConfig
+}
+
+// StoreConfig selects the store.
+type StoreConfig struct {
+	URL string `env:"STORE" envDefault:"./demo" help:"store root: a directory, or s3://bucket/prefix"`
+}
+
+// LogConfig configures log/slog.
+type LogConfig struct {
+	Level  string `env:"LOG_LEVEL" envDefault:"info" help:"debug, info, warn or error"`
+	Format string `env:"LOG_FORMAT" envDefault:"json" help:"json or text"`
+}
+
+// Validate checks the log settings.
+func (c LogConfig) Validate() error {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.Level)); err != nil {
+		return fmt.Errorf("EDGESHELF_LOG_LEVEL: %q is not debug, info, warn or error", c.Level)
+	}
+	if c.Format != "json" && c.Format != "text" {
+		return fmt.Errorf("EDGESHELF_LOG_FORMAT: %q is not json or text", c.Format)
+	}
+	return nil
+}
+
+// Validate checks the store setting.
+func (c StoreConfig) Validate() error {
+	if strings.TrimSpace(c.URL) == "" {
+		return fmt.Errorf("EDGESHELF_STORE: must name a directory or s3://bucket/prefix")
+	}
+	return nil
+}
+
+// Validate runs every part's Validate.
+func (c *Config) Validate() error {
+	for _, v := range []interface{ Validate() error }{c.Store, c.Origin, c.Cache, c.Transform, c.Catalog, c.Log} {
+		if err := v.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Field is one setting: its environment key, flag, default and help.
+type Field struct {
+	Env     string // EDGESHELF_L1_BYTES
+	Flag    string // l1-bytes
+	Default string
+	Help    string
+	field   string // Go field name, to name the key in parse errors
+}
+
+// Fields lists every setting `edgeshelf serve` accepts, in a stable order.
+// The k8s manifests test and the README table are checked against it.
+func Fields() []Field {
+	var out []Field
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if key, ok := f.Tag.Lookup("env"); ok {
+				key, _, _ = strings.Cut(key, ",")
+				out = append(out, Field{
+					Env:     Prefix + key,
+					Flag:    strings.ToLower(strings.ReplaceAll(key, "_", "-")),
+					Default: f.Tag.Get("envDefault"),
+					Help:    f.Tag.Get("help"),
+					field:   f.Name,
+				})
+				continue
+			}
+			if f.Type.Kind() == reflect.Struct {
+				walk(f.Type)
+			}
+		}
+	}
+	walk(reflect.TypeFor[Config]())
+	return out
+}
+
+// Keys is the set of accepted environment keys.
+func Keys() map[string]bool {
+	keys := map[string]bool{}
+	for _, f := range Fields() {
+		keys[f.Env] = true
+	}
+	return keys
+}
+
+// Load builds the configuration from the environment (KEY=VALUE strings, as
+// os.Environ returns) and the command-line arguments; flags win. Unknown
+// EDGESHELF_* keys, unknown flags and invalid values are errors that name
+// the key.
+func Load(args, environ []string, usage io.Writer) (*Config, error) {
+	fields := Fields()
+	values := map[string]string{}
+	var unknown []string
+	known := Keys()
+	for _, kv := range environ {
+		k, v, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(k, Prefix) {
+			continue
+		}
+		if !known[k] {
+			unknown = append(unknown, k)
+			continue
+		}
+		values[k] = v
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return nil, fmt.Errorf("unknown setting %s (see `edgeshelf serve --help` for the accepted keys)", strings.Join(unknown, ", "))
+	}
+
+	fs := flag.NewFlagSet("edgeshelf serve", flag.ContinueOnError)
+	fs.SetOutput(usage)
+	flagValues := map[string]*string{}
+	for _, f := range fields {
+		flagValues[f.Env] = fs.String(f.Flag, f.Default, f.Help+" ("+f.Env+")")
+	}
+	fs.Usage = func() {
+		fmt.Fprintln(usage, "Usage: edgeshelf serve [flags]\n\nEvery flag can also be set as an environment variable (shown in brackets).")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	fs.Visit(func(f *flag.Flag) {
+		for _, fd := range fields {
+			if fd.Flag == f.Name {
+				values[fd.Env] = *flagValues[fd.Env]
+			}
+		}
+	})
+
+	var cfg Config
+	err := env.ParseWithOptions(&cfg, env.Options{Environment: values, Prefix: Prefix})
+	if err != nil {
+		return nil, nameKeys(err, fields, values)
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &cfg, nil
+}
+
+// nameKeys rewrites the env library's parse errors, which name Go fields, to
+// name the setting the user typed.
+func nameKeys(err error, fields []Field, values map[string]string) error {
+	var agg env.AggregateError
+	if !errors.As(err, &agg) {
+		return err
+	}
+	var msgs []string
+	for _, e := range agg.Errors {
+		var pe env.ParseError
+		if errors.As(e, &pe) {
+			for _, f := range fields {
+				if _, set := values[f.Env]; set && f.field == pe.Name {
+					msgs = append(msgs, fmt.Sprintf("%s (--%s): invalid value %q: %v", f.Env, f.Flag, values[f.Env], pe.Err))
+				}
+			}
+			continue
+		}
+		msgs = append(msgs, e.Error())
+	}
+	if len(msgs) == 0 {
+		return err
+	}
+	return errors.New(strings.Join(msgs, "; "))
+}
+
+// Markdown renders the settings as the README's configuration table.
+func Markdown() string {
+	var b strings.Builder
+	b.WriteString("| flag | environment | default | meaning |\n|---|---|---|---|\n")
+	for _, f := range Fields() {
+		def := f.Default
+		if def == "" {
+			def = "—"
+		} else {
+			def = "`" + def + "`"
+		}
+		fmt.Fprintf(&b, "| `--%s` | `%s` | %s | %s |\n", f.Flag, f.Env, def, f.Help)
+	}
+	return b.String()
+}

@@ -1,0 +1,63 @@
+package origin
+
+import (
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/edgeshelf/edgeshelf/internal/bytesize"
+)
+
+// Config configures the HTTP server and the headers it sends to CDNs.
+type Config struct {
+	Listen               string        `env:"LISTEN" envDefault:"127.0.0.1:8080" help:"address of the public API"`
+	ShutdownTimeout      time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"20s" help:"how long in-flight requests may run after SIGTERM"`
+	DrainDelay           time.Duration `env:"DRAIN_DELAY" envDefault:"0s" help:"after SIGTERM, how long /readyz reports 503 before the listener closes (let load balancers notice)"`
+	ReadTimeout          time.Duration `env:"READ_TIMEOUT" envDefault:"10s" help:"longest time to read a request, headers and body (slowloris guard)"`
+	WriteTimeout         time.Duration `env:"WRITE_TIMEOUT" envDefault:"60s" help:"longest time to write a response"`
+	IdleTimeout          time.Duration `env:"IDLE_TIMEOUT" envDefault:"75s" help:"keep-alive idle timeout"`
+	MaxHeaderBytes       bytesize.Size `env:"MAX_HEADER_BYTES" envDefault:"16KiB" help:"largest request header block"`
+	MaxBodyBytes         bytesize.Size `env:"MAX_BODY_BYTES" envDefault:"1MiB" help:"largest request body (JSON APIs)"`
+	RequestTimeout       time.Duration `env:"REQUEST_TIMEOUT" envDefault:"30s" help:"deadline for producing a variant, store reads included"`
+	MaxAge               time.Duration `env:"CACHE_MAX_AGE" envDefault:"24h" help:"Cache-Control max-age for variants (browsers)"`
+	SMaxAge              time.Duration `env:"CACHE_S_MAXAGE" envDefault:"720h" help:"Cache-Control s-maxage for variants (CDNs)"`
+	StaleWhileRevalidate time.Duration `env:"CACHE_STALE_WHILE_REVALIDATE" envDefault:"1h" help:"Cache-Control stale-while-revalidate hint"`
+	StaleIfError         time.Duration `env:"CACHE_STALE_IF_ERROR" envDefault:"168h" help:"Cache-Control stale-if-error hint"`
+	ErrorMaxAge          time.Duration `env:"CACHE_ERROR_MAX_AGE" envDefault:"60s" help:"Cache-Control max-age for 404 responses"`
+}
+
+// Validate checks the configuration.
+func (c Config) Validate() error {
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		return fmt.Errorf("EDGESHELF_LISTEN: %q is not host:port: %v", c.Listen, err)
+	}
+	durations := []struct {
+		key string
+		d   time.Duration
+		min time.Duration
+	}{
+		{"SHUTDOWN_TIMEOUT", c.ShutdownTimeout, time.Second},
+		{"READ_TIMEOUT", c.ReadTimeout, time.Millisecond},
+		{"WRITE_TIMEOUT", c.WriteTimeout, time.Millisecond},
+		{"IDLE_TIMEOUT", c.IdleTimeout, time.Millisecond},
+		{"REQUEST_TIMEOUT", c.RequestTimeout, time.Millisecond},
+		{"DRAIN_DELAY", c.DrainDelay, 0},
+		{"CACHE_MAX_AGE", c.MaxAge, 0},
+		{"CACHE_S_MAXAGE", c.SMaxAge, 0},
+		{"CACHE_STALE_WHILE_REVALIDATE", c.StaleWhileRevalidate, 0},
+		{"CACHE_STALE_IF_ERROR", c.StaleIfError, 0},
+		{"CACHE_ERROR_MAX_AGE", c.ErrorMaxAge, 0},
+	}
+	for _, d := range durations {
+		if d.d < d.min {
+			return fmt.Errorf("EDGESHELF_%s: must be at least %s, got %s", d.key, d.min, d.d)
+		}
+	}
+	if c.MaxHeaderBytes < 1024 {
+		return fmt.Errorf("EDGESHELF_MAX_HEADER_BYTES: must be at least 1KiB")
+	}
+	if c.MaxBodyBytes < 1024 {
+		return fmt.Errorf("EDGESHELF_MAX_BODY_BYTES: must be at least 1KiB")
+	}
+	return nil
+}

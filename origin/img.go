@@ -1,0 +1,225 @@
+package origin
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/edgeshelf/edgeshelf/cache"
+	"github.com/edgeshelf/edgeshelf/catalog"
+	"github.com/edgeshelf/edgeshelf/internal/problem"
+	"github.com/edgeshelf/edgeshelf/store"
+	"github.com/edgeshelf/edgeshelf/transform"
+)
+
+// variantRequest is a parsed /img request. Strings are copied out of fiber's
+// reused buffers.
+type variantRequest struct {
+	sku, view, preset string
+	format            transform.Format
+	auto              bool
+	locale, hub       string
+	versioned         bool
+}
+
+// image serves GET/HEAD /img/{sku}/{view}/{preset}.{fmt}.
+func (s *Server) image(c *fiber.Ctx) error {
+	req, err := parseVariant(c)
+	if err != nil {
+		return err
+	}
+	cat := s.Catalog.Current()
+	orig, err := cat.Resolve(req.sku, req.view, req.hub)
+	if err != nil {
+		return err
+	}
+	preset, ok := cat.Preset(req.preset)
+	if !ok {
+		return &catalog.NotFoundError{Kind: "preset", ID: req.preset}
+	}
+	if req.auto {
+		req.format = negotiate(c.Get(fiber.HeaderAccept))
+		c.Vary(fiber.HeaderAccept)
+	}
+	spec := transform.Spec{
+		Width: preset.Width, Height: preset.Height, Fit: transform.Fit(preset.Fit),
+		Gravity: preset.Gravity, Enlarge: preset.Enlarge, Format: req.format,
+		Quality: preset.Quality, Background: preset.Background,
+	}
+	if err := spec.Validate(s.Renderer.Config()); err != nil {
+		return err
+	}
+	localeName, locale, _ := cat.ResolveLocale(req.locale)
+	profileID := "none"
+	if p := cat.LocaleProfile(locale); p != nil {
+		profileID = p.ID + "@" + strconv.Itoa(p.Version)
+	}
+	key := cache.Key(req.sku, variantHash(orig, spec, profileID))
+	tags := []string{"sku-" + req.sku}
+	if orig.Hub != "" {
+		tags = append(tags, "hub-"+orig.Hub)
+	}
+
+	ctx, cancel := context.WithTimeout(c.UserContext(), s.cfg.RequestTimeout)
+	defer cancel()
+	entry, src, err := s.Cache.Get(ctx, key, func(ctx context.Context) (*cache.Entry, error) {
+		return s.render(ctx, orig, spec, tags)
+	})
+	if err != nil {
+		return err
+	}
+
+	h := &c.Response().Header
+	h.Set(fiber.HeaderETag, entry.ETag)
+	h.Set(fiber.HeaderCacheControl, s.cacheControl(req.versioned))
+	h.Set("Surrogate-Key", strings.Join(tags, " "))
+	h.Set("Cache-Tag", strings.Join(tags, ","))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Language", localeName)
+	timing := "tier;desc=" + string(src)
+	if src == cache.FromRender {
+		timing += ", render;dur=" + strconv.FormatFloat(entry.RenderMS, 'f', 1, 64)
+	}
+	h.Set("Server-Timing", timing)
+	if entry.DeltaE != nil {
+		h.Set("X-Colour-DeltaE", strconv.FormatFloat(*entry.DeltaE, 'f', 2, 64))
+	}
+	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && etagMatches(inm, entry.ETag) {
+		return c.SendStatus(http.StatusNotModified)
+	}
+	c.Set(fiber.HeaderContentType, entry.ContentType)
+	return c.Send(entry.Data)
+}
+
+// render fetches the original and renders it; it runs at most once per key
+// at a time (inside the cache's flight).
+func (s *Server) render(ctx context.Context, orig catalog.Original, spec transform.Spec, tags []string) (*cache.Entry, error) {
+	obj, err := s.Store.Get(ctx, orig.Key, store.GetOptions{MaxBytes: int64(s.Renderer.Config().MaxSourceBytes)})
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.Renderer.Render(ctx, obj.Data, spec)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(res.Data)
+	return &cache.Entry{
+		Data:        res.Data,
+		ContentType: res.ContentType,
+		ETag:        `"` + hex.EncodeToString(sum[:16]) + `"`,
+		Width:       res.Width,
+		Height:      res.Height,
+		Tags:        tags,
+		Created:     time.Now().UTC(),
+		RenderMS:    float64(res.Elapsed.Microseconds()) / 1000,
+	}, nil
+}
+
+// variantHash is the contract's cache key: the source and its ETag, the
+// canonical spec, the colour profile version and the pipeline version.
+func variantHash(orig catalog.Original, spec transform.Spec, profile string) string {
+	h := sha256.New()
+	for _, part := range []string{orig.Key, orig.ETag, spec.Canonical(), profile, transform.PipelineVersion} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func (s *Server) cacheControl(versioned bool) string {
+	cc := "public, max-age=" + secs(s.cfg.MaxAge) + ", s-maxage=" + secs(s.cfg.SMaxAge)
+	if s.cfg.StaleWhileRevalidate > 0 {
+		cc += ", stale-while-revalidate=" + secs(s.cfg.StaleWhileRevalidate)
+	}
+	if s.cfg.StaleIfError > 0 {
+		cc += ", stale-if-error=" + secs(s.cfg.StaleIfError)
+	}
+	if versioned {
+		cc += ", immutable"
+	}
+	return cc
+}
+
+func secs(d time.Duration) string { return strconv.FormatInt(int64(d/time.Second), 10) }
+
+// etagMatches implements If-None-Match's weak comparison over a list.
+func etagMatches(header, etag string) bool {
+	if strings.TrimSpace(header) == "*" {
+		return true
+	}
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// parseVariant reads and checks the path and query of an /img request.
+func parseVariant(c *fiber.Ctx) (variantRequest, error) {
+	var r variantRequest
+	for _, p := range []struct {
+		name string
+		dst  *string
+	}{{"sku", &r.sku}, {"view", &r.view}, {"file", &r.preset}} {
+		v := c.Params(p.name)
+		if !safeSegment(v) {
+			return r, problem.New(http.StatusBadRequest, "invalid_path", "path segment %s is not a plain name", p.name).WithField(p.name)
+		}
+		*p.dst = strings.Clone(v)
+	}
+	dot := strings.LastIndexByte(r.preset, '.')
+	if dot <= 0 || dot == len(r.preset)-1 {
+		return r, problem.New(http.StatusBadRequest, "unsupported_format", "the last path segment must be {preset}.{format}, e.g. pdp.webp").WithField("format")
+	}
+	ext := r.preset[dot+1:]
+	r.preset = r.preset[:dot]
+	f, err := transform.ParseFormat(ext)
+	if err != nil {
+		return r, err
+	}
+	r.format, r.auto = f, f == transform.Auto
+	r.locale = strings.Clone(c.Query("locale"))
+	r.hub = strings.Clone(c.Query("hub"))
+	if r.locale != "" && !safeToken(r.locale) {
+		return r, problem.New(http.StatusBadRequest, "invalid_locale", "locale must look like de-DE").WithField("locale")
+	}
+	if r.hub != "" && !safeToken(r.hub) {
+		return r, problem.New(http.StatusBadRequest, "invalid_hub", "hub must be a hub id such as eu-waw").WithField("hub")
+	}
+	r.versioned = c.Query("v") != ""
+	return r, nil
+}
+
+// safeSegment accepts path segments made of letters, digits, '-', '_', '.'
+// and '@', with no "..": anything else (escapes, slashes, NUL) is refused
+// before it reaches the catalog or the store.
+func safeSegment(s string) bool {
+	if s == "" || len(s) > 128 || strings.Contains(s, "..") {
+		return false
+	}
+	return safeToken(s)
+}
+
+func safeToken(s string) bool {
+	if len(s) > 128 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case ch >= 'a' && ch <= 'z', ch >= 'A' && ch <= 'Z', ch >= '0' && ch <= '9':
+		case ch == '-' || ch == '_' || ch == '.' || ch == '@':
+		default:
+			return false
+		}
+	}
+	return true
+}

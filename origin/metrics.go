@@ -1,0 +1,58 @@
+package origin
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+type httpMetrics struct {
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newHTTPMetrics(reg *prometheus.Registry) *httpMetrics {
+	// Process and Go runtime collectors; ignore "already registered" when a
+	// registry is shared between servers in tests.
+	_ = reg.Register(collectors.NewGoCollector())
+	_ = reg.Register(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	f := promauto.With(reg)
+	return &httpMetrics{
+		requests: f.NewCounterVec(prometheus.CounterOpts{Name: "edgeshelf_http_requests_total",
+			Help: "HTTP requests by route, method and status."}, []string{"route", "method", "status"}),
+		latency: f.NewHistogramVec(prometheus.HistogramOpts{Name: "edgeshelf_http_request_seconds",
+			Help: "HTTP request latency by route and status.", Buckets: prometheus.ExponentialBuckets(0.0005, 2.5, 12)},
+			[]string{"route", "status"}),
+	}
+}
+
+// observe records every request's route, status and latency. It runs the
+// error handler itself so the status it records is the one sent.
+func (s *Server) observe(c *fiber.Ctx) error {
+	start := time.Now()
+	if err := c.Next(); err != nil {
+		if herr := s.errorHandler(c, err); herr != nil {
+			return herr
+		}
+	}
+	route := c.Route().Path
+	if c.Response().StatusCode() == fiber.StatusNotFound && route == "/" && c.Path() != "/" {
+		route = "unmatched" // keep label cardinality bounded
+	}
+	status := strconv.Itoa(c.Response().StatusCode())
+	elapsed := time.Since(start)
+	s.m.requests.WithLabelValues(route, c.Method(), status).Inc()
+	s.m.latency.WithLabelValues(route, status).Observe(elapsed.Seconds())
+	s.log.Debug("request", "method", c.Method(), "path", c.Path(), "status", c.Response().StatusCode(), "ms", float64(elapsed.Microseconds())/1000)
+	return nil
+}
+
+func (s *Server) metricsHandler() fiber.Handler {
+	return adaptor.HTTPHandler(promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{Registry: s.Registry}))
+}

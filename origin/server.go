@@ -1,0 +1,108 @@
+package origin
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/edgeshelf/edgeshelf/cache"
+	"github.com/edgeshelf/edgeshelf/catalog"
+	"github.com/edgeshelf/edgeshelf/store"
+	"github.com/edgeshelf/edgeshelf/transform"
+)
+
+// Deps are the parts the origin is wired from.
+type Deps struct {
+	Catalog  *catalog.Source
+	Store    store.Blob
+	Renderer *transform.Renderer
+	Cache    *cache.Tiered
+	Registry *prometheus.Registry
+	Log      *slog.Logger
+	// Version is reported by /healthz.
+	Version string
+}
+
+// Server is the fiber app with its dependencies.
+type Server struct {
+	Deps
+	cfg      Config
+	app      *fiber.App
+	log      *slog.Logger
+	m        *httpMetrics
+	draining atomic.Bool
+}
+
+// New builds the app and its routes.
+func New(cfg Config, d Deps) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if d.Catalog == nil || d.Store == nil || d.Renderer == nil || d.Cache == nil {
+		return nil, errors.New("origin: catalog, store, renderer and cache are required")
+	}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+	}
+	s := &Server{Deps: d, cfg: cfg, log: d.Log}
+	s.m = newHTTPMetrics(d.Registry)
+	s.app = fiber.New(fiber.Config{
+		AppName:               "edgeshelf",
+		ErrorHandler:          s.errorHandler,
+		DisableStartupMessage: true,
+		ReadTimeout:           cfg.ReadTimeout,
+		WriteTimeout:          cfg.WriteTimeout,
+		IdleTimeout:           cfg.IdleTimeout,
+		ReadBufferSize:        int(cfg.MaxHeaderBytes),
+		BodyLimit:             int(cfg.MaxBodyBytes),
+		// Unescaped paths let the handlers see (and refuse) %2e%2e and %2f.
+		UnescapePath: false,
+		// The server header tells attackers nothing useful; leave it off.
+		ServerHeader: "",
+	})
+	s.app.Use(recover.New())
+	s.app.Use(s.observe)
+	s.routes()
+	return s, nil
+}
+
+func (s *Server) routes() {
+	s.app.Get("/", s.index)
+	s.app.Get("/healthz", s.healthz)
+	s.app.Get("/readyz", s.readyz)
+	s.app.Get("/metrics", s.metricsHandler())
+	s.app.Get("/img/:sku/:view/:file", s.image)
+	s.app.Head("/img/:sku/:view/:file", s.image)
+}
+
+// App exposes the fiber app (tests use App().Test).
+func (s *Server) App() *fiber.App { return s.app }
+
+// Serve accepts connections on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+
+// Shutdown makes /readyz fail, waits the drain delay so load balancers stop
+// sending, then stops accepting and lets in-flight requests finish within
+// the shutdown timeout.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.draining.Store(true)
+	if s.cfg.DrainDelay > 0 {
+		select {
+		case <-time.After(s.cfg.DrainDelay):
+		case <-ctx.Done():
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.ShutdownTimeout)
+	defer cancel()
+	return s.app.ShutdownWithContext(ctx)
+}

@@ -1,0 +1,304 @@
+// Package s3test runs a real S3 server (versitygw on a temporary directory)
+// for tests, so the s3 store and everything built on it are tested against
+// the protocol rather than a mock of it.
+//
+// The versitygw binary comes from $EDGESHELF_VERSITYGW or, failing that,
+// bin/versitygw in the module root (`make tools` installs it there). Without
+// it tests are skipped, or fail when $CI is set so CI cannot go green by
+// testing nothing.
+package s3test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/edgeshelf/edgeshelf/store/s3"
+)
+
+// Fixed test credentials and bucket: every Server is its own process, so
+// nothing is shared between them.
+const (
+	AccessKey = "edgeshelf-test"
+	SecretKey = "edgeshelf-test-secret-key"
+	Bucket    = "edgeshelf-test"
+)
+
+// startTimeout bounds how long a (re)started versitygw may take to answer.
+const startTimeout = 20 * time.Second
+
+// Server is a running versitygw with one empty bucket.
+type Server struct {
+	Endpoint  string // http://127.0.0.1:port
+	Bucket    string
+	AccessKey string
+	SecretKey string
+	Dir       string // posix backend root; the bucket's objects are files below Dir/Bucket
+
+	tb   testing.TB
+	bin  string
+	addr string
+	out  *syncBuffer
+
+	mu     sync.Mutex
+	cmd    *exec.Cmd
+	exited chan struct{} // closed when cmd has been waited for
+}
+
+// Start runs versitygw on a free loopback port and creates Bucket. The server
+// is stopped when the test ends; its output is logged only if the test failed.
+func Start(tb testing.TB) *Server {
+	tb.Helper()
+	bin := findBinary(tb)
+	s := &Server{
+		Bucket:    Bucket,
+		AccessKey: AccessKey,
+		SecretKey: SecretKey,
+		Dir:       tb.TempDir(),
+		tb:        tb,
+		bin:       bin,
+		out:       &syncBuffer{},
+	}
+	tb.Cleanup(func() {
+		s.Stop()
+		if tb.Failed() {
+			tb.Logf("versitygw output:\n%s", s.out.String())
+		}
+	})
+
+	// The free port is found by binding and releasing it, so another
+	// process can take it in between: try a few.
+	var err error
+	for range 3 {
+		s.addr, err = freeAddr()
+		if err != nil {
+			break
+		}
+		s.Endpoint = "http://" + s.addr
+		if err = s.run(); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		tb.Fatalf("s3test: start versitygw: %v\n%s", err, s.out.String())
+	}
+	if err := s.createBucket(); err != nil {
+		tb.Fatalf("s3test: create bucket: %v\n%s", err, s.out.String())
+	}
+	return s
+}
+
+// Stop kills the server, as an outage would: no graceful shutdown. It is a
+// no-op when the server is not running.
+func (s *Server) Stop() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil {
+		return
+	}
+	_ = s.cmd.Process.Kill()
+	<-s.exited
+	s.cmd = nil
+	fmt.Fprintf(s.out, "--- s3test: stopped\n")
+}
+
+// Restart stops the server if it runs and starts it again on the same port
+// and directory, so stores built before keep working and see the old objects.
+func (s *Server) Restart() {
+	s.tb.Helper()
+	s.Stop()
+	if err := s.run(); err != nil {
+		s.tb.Fatalf("s3test: restart versitygw: %v\n%s", err, s.out.String())
+	}
+}
+
+// Config is an s3.Config for this server, with a short timeout and a single
+// retry so outage tests fail fast.
+func (s *Server) Config() s3.Config {
+	return s3.Config{
+		Endpoint:        s.Endpoint,
+		Region:          "us-east-1",
+		PathStyle:       true,
+		AccessKeyID:     s.AccessKey,
+		SecretAccessKey: s.SecretKey,
+		Timeout:         5 * time.Second,
+		MaxAttempts:     2,
+	}
+}
+
+// Store is an s3.Store on the server's bucket below prefix.
+func (s *Server) Store(tb testing.TB, prefix string) *s3.Store {
+	tb.Helper()
+	st, err := s3.New(context.Background(), s.Bucket, prefix, s.Config())
+	if err != nil {
+		tb.Fatalf("s3test: %v", err)
+	}
+	return st
+}
+
+// run starts versitygw on s.addr and waits until it answers HTTP.
+func (s *Server) run() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cmd := exec.Command(s.bin,
+		"--port", s.addr,
+		"--access", s.AccessKey,
+		"--secret", s.SecretKey,
+		"--region", "us-east-1",
+		"--quiet",
+		"posix", s.Dir,
+	)
+	// versitygw reads much of its configuration from VGW_* and ROOT_*
+	// variables; a developer's shell must not change what tests run against.
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + s.Dir, "TMPDIR=" + os.TempDir()}
+	cmd.Stdout = s.out
+	cmd.Stderr = s.out
+	detach(cmd)
+	fmt.Fprintf(s.out, "--- s3test: %s\n", cmd)
+
+	exited := make(chan struct{})
+	started := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread() // see detach
+		defer runtime.UnlockOSThread()
+		if err := cmd.Start(); err != nil {
+			started <- err
+			close(exited)
+			return
+		}
+		started <- nil
+		_ = cmd.Wait()
+		close(exited)
+	}()
+	if err := <-started; err != nil {
+		return err
+	}
+	if err := waitReady(s.Endpoint, exited); err != nil {
+		_ = cmd.Process.Kill()
+		<-exited
+		return err
+	}
+	s.cmd, s.exited = cmd, exited
+	return nil
+}
+
+// waitReady polls until the server answers any HTTP request; an anonymous
+// request gets 403, which is all we need to know.
+func waitReady(endpoint string, exited <-chan struct{}) error {
+	client := &http.Client{Timeout: time.Second}
+	deadline := time.Now().Add(startTimeout)
+	for {
+		select {
+		case <-exited:
+			return errors.New("versitygw exited during start-up")
+		default:
+		}
+		resp, err := client.Get(endpoint + "/")
+		if err == nil {
+			_ = resp.Body.Close()
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("versitygw did not answer within %s: %w", startTimeout, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (s *Server) createBucket() error {
+	client := awss3.New(awss3.Options{
+		BaseEndpoint: aws.String(s.Endpoint),
+		Region:       "us-east-1",
+		UsePathStyle: true,
+		Credentials:  credentials.NewStaticCredentialsProvider(s.AccessKey, s.SecretKey, ""),
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	defer cancel()
+	_, err := client.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String(s.Bucket)})
+	return err
+}
+
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+// findBinary returns the versitygw to run, or ends the test.
+func findBinary(tb testing.TB) string {
+	tb.Helper()
+	if p := os.Getenv("EDGESHELF_VERSITYGW"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			tb.Fatalf("s3test: EDGESHELF_VERSITYGW: %v", err)
+		}
+		return p
+	}
+	var tried string
+	if root, err := moduleRoot(); err == nil {
+		p := filepath.Join(root, "bin", "versitygw")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+		tried = p
+	}
+	if os.Getenv("CI") != "" {
+		tb.Fatalf("s3test: versitygw not found (tried EDGESHELF_VERSITYGW and %q); run `make tools` to install versitygw", tried)
+	}
+	tb.Skip("run `make tools` to install versitygw")
+	return ""
+}
+
+// moduleRoot walks up from the working directory (a package directory under
+// go test) to the directory holding go.mod.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// syncBuffer collects the output of versitygw, written from its pipes'
+// copying goroutines while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

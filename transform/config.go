@@ -1,0 +1,62 @@
+package transform
+
+import (
+	"fmt"
+	"runtime"
+	"time"
+
+	"github.com/edgeshelf/edgeshelf/internal/bytesize"
+)
+
+// Config bounds and tunes rendering.
+type Config struct {
+	MaxSourcePixels int64         `env:"MAX_SOURCE_PIXELS" envDefault:"50000000" help:"largest source accepted, in pixels (width × height × frames), checked from the header before decoding"`
+	MaxSourceBytes  bytesize.Size `env:"MAX_SOURCE_BYTES" envDefault:"64MiB" help:"largest source file accepted"`
+	MaxOutputWidth  int           `env:"MAX_OUTPUT_WIDTH" envDefault:"4096" help:"largest output width a variant may ask for"`
+	MaxOutputHeight int           `env:"MAX_OUTPUT_HEIGHT" envDefault:"4096" help:"largest output height a variant may ask for"`
+	Concurrency     int           `env:"RENDER_CONCURRENCY" envDefault:"0" help:"renders running at once (0 = number of CPUs)"`
+	Queue           int           `env:"RENDER_QUEUE" envDefault:"64" help:"renders allowed to wait for a slot; beyond it requests get 503 with Retry-After"`
+	Timeout         time.Duration `env:"RENDER_TIMEOUT" envDefault:"20s" help:"longest a request waits for its render"`
+	QualityJPEG     int           `env:"QUALITY_JPEG" envDefault:"82" help:"default JPEG quality (1-100)"`
+	QualityWebP     int           `env:"QUALITY_WEBP" envDefault:"80" help:"default WebP quality (1-100)"`
+	QualityAVIF     int           `env:"QUALITY_AVIF" envDefault:"60" help:"default AVIF quality (1-100)"`
+	AVIFSpeed       int           `env:"AVIF_SPEED" envDefault:"8" help:"AVIF encoder speed 0 (smallest) to 9 (fastest)"`
+	WebPEffort      int           `env:"WEBP_EFFORT" envDefault:"4" help:"WebP encoder effort 0 (fastest) to 6 (smallest)"`
+	VipsThreads     int           `env:"VIPS_THREADS" envDefault:"1" help:"libvips worker threads per render; renders already run in parallel"`
+}
+
+// Validate checks ranges; errors name the environment key.
+func (c Config) Validate() error {
+	checks := []struct {
+		ok  bool
+		key string
+		msg string
+	}{
+		{c.MaxSourcePixels > 0, "MAX_SOURCE_PIXELS", "must be > 0"},
+		{c.MaxSourceBytes > 0, "MAX_SOURCE_BYTES", "must be > 0"},
+		{c.MaxOutputWidth > 0 && c.MaxOutputWidth <= 16384, "MAX_OUTPUT_WIDTH", "must be within 1..16384"},
+		{c.MaxOutputHeight > 0 && c.MaxOutputHeight <= 16384, "MAX_OUTPUT_HEIGHT", "must be within 1..16384"},
+		{c.Concurrency >= 0, "RENDER_CONCURRENCY", "must be ≥ 0"},
+		{c.Queue >= 0, "RENDER_QUEUE", "must be ≥ 0"},
+		{c.Timeout > 0, "RENDER_TIMEOUT", "must be > 0"},
+		{c.QualityJPEG >= 1 && c.QualityJPEG <= 100, "QUALITY_JPEG", "must be within 1..100"},
+		{c.QualityWebP >= 1 && c.QualityWebP <= 100, "QUALITY_WEBP", "must be within 1..100"},
+		{c.QualityAVIF >= 1 && c.QualityAVIF <= 100, "QUALITY_AVIF", "must be within 1..100"},
+		{c.AVIFSpeed >= 0 && c.AVIFSpeed <= 9, "AVIF_SPEED", "must be within 0..9"},
+		{c.WebPEffort >= 0 && c.WebPEffort <= 6, "WEBP_EFFORT", "must be within 0..6"},
+		{c.VipsThreads >= 1 && c.VipsThreads <= 64, "VIPS_THREADS", "must be within 1..64"},
+	}
+	for _, ch := range checks {
+		if !ch.ok {
+			return fmt.Errorf("EDGESHELF_%s: %s", ch.key, ch.msg)
+		}
+	}
+	return nil
+}
+
+func (c Config) concurrency() int {
+	if c.Concurrency > 0 {
+		return c.Concurrency
+	}
+	return runtime.NumCPU()
+}

@@ -1,0 +1,61 @@
+package transform
+
+import (
+	"fmt"
+
+	"github.com/davidbyttow/govips/v2/vips"
+)
+
+// encode writes the output format with all metadata stripped: EXIF (GPS
+// included) never leaves the origin, and sRGB output needs no profile.
+func encode(st *state) error {
+	s := st.spec
+	img := st.img
+	q := s.Quality
+	var (
+		data []byte
+		err  error
+	)
+	switch s.Format {
+	case JPEG:
+		p := vips.NewJpegExportParams()
+		p.StripMetadata = true
+		p.Quality = orDefault(q, st.cfg.QualityJPEG)
+		p.OptimizeCoding = true
+		p.Interlace = img.Width()*img.Height() > 400*400 // progressive pays off on larger images
+		data, _, err = img.ExportJpeg(p)
+	case PNG:
+		p := vips.NewPngExportParams()
+		p.StripMetadata = true
+		data, _, err = img.ExportPng(p)
+	case WebP:
+		p := vips.NewWebpExportParams()
+		p.StripMetadata = true
+		p.Quality = orDefault(q, st.cfg.QualityWebP)
+		p.ReductionEffort = st.cfg.WebPEffort
+		data, _, err = img.ExportWebp(p)
+	case AVIF:
+		p := vips.NewAvifExportParams()
+		p.StripMetadata = true
+		p.Quality = orDefault(q, st.cfg.QualityAVIF)
+		p.Speed = st.cfg.AVIFSpeed
+		p.Effort = 9 - st.cfg.AVIFSpeed
+		data, _, err = img.ExportAvif(p)
+	default:
+		return fmt.Errorf("encode: unresolved format %q", s.Format)
+	}
+	if err != nil {
+		// libvips decodes lazily, so a truncated or corrupt source surfaces
+		// here, when pixels are first pulled through the pipeline.
+		return corrupt(fmt.Errorf("encode %s: %w", s.Format, err))
+	}
+	st.out = &Result{Data: data, Format: s.Format, Width: img.Width(), Height: img.Height(), ContentType: s.Format.ContentType()}
+	return nil
+}
+
+func orDefault(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
+}
