@@ -18,11 +18,18 @@ import (
 	"github.com/edgeshelf/edgeshelf/transform"
 )
 
+// Renderer renders one variant from an original; *transform.Renderer is the
+// real one, tests wrap it to count renders.
+type Renderer interface {
+	Render(ctx context.Context, src []byte, spec transform.Spec) (*transform.Result, error)
+	Config() transform.Config
+}
+
 // Deps are the parts the origin is wired from.
 type Deps struct {
 	Catalog  *catalog.Source
 	Store    store.Blob
-	Renderer *transform.Renderer
+	Renderer Renderer
 	Cache    *cache.Tiered
 	Registry *prometheus.Registry
 	Log      *slog.Logger

@@ -38,7 +38,8 @@ func encode(st *state) error {
 		p := vips.NewAvifExportParams()
 		p.StripMetadata = true
 		p.Quality = orDefault(q, st.cfg.QualityAVIF)
-		p.Speed = st.cfg.AVIFSpeed
+		// libvips' effort is the inverse of the AV1 encoder speed. govips
+		// reads its deprecated Speed field as an effort, so leave it unset.
 		p.Effort = 9 - st.cfg.AVIFSpeed
 		data, _, err = img.ExportAvif(p)
 	default:
