@@ -5,14 +5,14 @@ import "github.com/edgeshelf/edgeshelf/store"
 // Catalog is the parsed and validated catalog.yaml. Field names follow the
 // schema in docs/catalog.md; new fields are added, never renamed.
 type Catalog struct {
-	SKUs           []SKU             `yaml:"skus"`
-	Hubs           []Hub             `yaml:"hubs"`
-	Carriers       []Carrier         `yaml:"carriers"`
+	SKUs           []SKU               `yaml:"skus"`
+	Hubs           []Hub               `yaml:"hubs"`
+	Carriers       []Carrier           `yaml:"carriers"`
 	Regions        map[string][]string `yaml:"regions"`
-	Locales        map[string]Locale `yaml:"locales"`
-	DefaultLocale  string            `yaml:"default_locale"`
-	ColourProfiles []ColourProfile   `yaml:"colour_profiles"`
-	Presets        []Preset          `yaml:"presets"`
+	Locales        map[string]Locale   `yaml:"locales"`
+	DefaultLocale  string              `yaml:"default_locale"`
+	ColourProfiles []ColourProfile     `yaml:"colour_profiles"`
+	Presets        []Preset            `yaml:"presets"`
 
 	// Indexes built by Parse; never mutated afterwards.
 	skus     map[string]*SKU

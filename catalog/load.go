@@ -37,16 +37,16 @@ func Load(ctx context.Context, blob store.Blob) (*Catalog, store.Info, error) {
 	if err != nil {
 		return nil, obj.Info, fmt.Errorf("catalog: listing %s: %w", OriginalsPrefix, err)
 	}
-	if err := c.indexOriginals(listing); err != nil {
-		v := err.(*validator)
+	if v := c.indexOriginals(listing); v != nil {
 		v.locate(obj.Data)
 		return nil, obj.Info, &ValidationError{Source: Key, Fields: v.errs}
 	}
 	return c, obj.Info, nil
 }
 
-// indexOriginals maps each SKU view (and view@hub) to its stored key.
-func (c *Catalog) indexOriginals(listing []store.Info) error {
+// indexOriginals maps each SKU view (and view@hub) to its stored key; it
+// returns the views that have no original, or nil.
+func (c *Catalog) indexOriginals(listing []store.Info) *validator {
 	rank := map[string]int{}
 	for i, e := range SourceExts {
 		rank[e] = i
@@ -85,8 +85,6 @@ func (c *Catalog) indexOriginals(listing []store.Info) error {
 	return nil
 }
 
-func (v *validator) Error() string { return (&ValidationError{Source: Key, Fields: v.errs}).Error() }
-
 // Original is the stored photo a variant is rendered from.
 type Original struct {
 	Key string
@@ -124,12 +122,13 @@ func (c *Catalog) Resolve(skuID, view, hub string) (Original, error) {
 	return Original{Key: info.Key, ETag: info.ETag, Size: info.Size}, nil
 }
 
-// HubPhotos lists the hubs that have their own photo of a SKU view.
+// HubPhotos lists the hubs that have their own photo of a SKU view. A photo
+// for a hub the catalog does not declare is left out: Resolve refuses it.
 func (c *Catalog) HubPhotos(skuID, view string) []string {
 	var out []string
 	prefix := skuID + "/" + view + "@"
 	for id := range c.originals {
-		if hub, ok := strings.CutPrefix(id, prefix); ok {
+		if hub, ok := strings.CutPrefix(id, prefix); ok && c.hubs[hub] != nil {
 			out = append(out, hub)
 		}
 	}

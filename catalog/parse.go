@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 )
 
 // MaxCatalogBytes bounds catalog.yaml; a larger file is refused before parsing.
@@ -70,8 +72,8 @@ func Parse(source string, data []byte) (*Catalog, error) {
 		return nil, &ValidationError{Source: source, Fields: []FieldError{{Path: "$", Msg: fmt.Sprintf("file is %d bytes, limit %d", len(data), MaxCatalogBytes)}}}
 	}
 	var c Catalog
-	if err := yaml.UnmarshalWithOptions(data, &c, yaml.Strict()); err != nil {
-		return nil, &ValidationError{Source: source, Fields: []FieldError{decodeError(err)}}
+	if err := decodeStrict(data, &c); err != nil {
+		return nil, &ValidationError{Source: source, Fields: []FieldError{decodeError(err, data)}}
 	}
 	v := validator{}
 	c.validate(&v)
@@ -82,16 +84,65 @@ func Parse(source string, data []byte) (*Catalog, error) {
 	return &c, nil
 }
 
-// decodeError turns a go-yaml error into a FieldError with the line it names.
-func decodeError(err error) FieldError {
+// decodeStrict decodes with unknown fields as errors. go-yaml v1.19.2 panics
+// on some malformed input (a tag where a sequence is expected, `views: !x`;
+// goccy/go-yaml#735): a bad catalog.yaml must not take a polling replica
+// down, so the panic becomes an error.
+func decodeStrict(data []byte, c *Catalog) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("malformed YAML (the decoder failed: %v)", r)
+		}
+	}()
+	return yaml.UnmarshalWithOptions(data, c, yaml.Strict())
+}
+
+// decodeError turns a go-yaml error into a FieldError with the line it names
+// and, when the document parses (an unknown field, a wrong type), the path of
+// the offending node, so "unknown field" says which SKU it is in.
+func decodeError(err error, data []byte) FieldError {
 	var se yaml.Error
 	if errors.As(err, &se) {
 		if tk := se.GetToken(); tk != nil && tk.Position != nil {
-			return FieldError{Path: "$", Line: tk.Position.Line, Msg: se.GetMessage()}
+			return FieldError{Path: nodePath(data, tk.Position), Line: tk.Position.Line, Msg: se.GetMessage()}
 		}
 	}
 	msg := err.Error()
 	return FieldError{Path: "$", Msg: strings.ReplaceAll(msg, "\n", " ")}
+}
+
+// nodePath is the path (skus[0].colour) of the node at pos, or "$" when the
+// document does not parse or no node starts there.
+func nodePath(data []byte, pos *token.Position) string {
+	file, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return "$"
+	}
+	f := &posFinder{pos: pos}
+	for _, doc := range file.Docs {
+		ast.Walk(f, doc)
+	}
+	if p := strings.TrimPrefix(f.path, "$."); p != "" && p != "$" {
+		return p
+	}
+	return "$"
+}
+
+type posFinder struct {
+	pos  *token.Position
+	path string
+}
+
+func (f *posFinder) Visit(n ast.Node) ast.Visitor {
+	if f.path != "" || n == nil {
+		return nil
+	}
+	if tk := n.GetToken(); tk != nil && tk.Position != nil &&
+		tk.Position.Line == f.pos.Line && tk.Position.Column == f.pos.Column {
+		f.path = n.GetPath()
+		return nil
+	}
+	return f
 }
 
 type validator struct{ errs []FieldError }
@@ -247,7 +298,7 @@ func (c *Catalog) validate(v *validator) {
 	}
 
 	c.hubs = map[string]*Hub{}
-	central := 0
+	central := -1 // index of the first central hub
 	for i := range c.Hubs {
 		h := &c.Hubs[i]
 		path := fmt.Sprintf("hubs[%d]", i)
@@ -265,7 +316,12 @@ func (c *Catalog) validate(v *validator) {
 		switch h.Kind {
 		case KindHub:
 		case KindCentral:
-			central++
+			if central >= 0 {
+				// Reported on the second one's kind, the line to fix.
+				v.add(path+".kind", "at most one hub may be kind: central; hubs[%d] (%s) already is", central, c.Hubs[central].ID)
+			} else {
+				central = i
+			}
 		default:
 			v.add(path+".kind", "%q is not hub or central", h.Kind)
 		}
@@ -302,9 +358,6 @@ func (c *Catalog) validate(v *validator) {
 				v.add(fmt.Sprintf("%s.holidays[%d]", path, j), "%q is not a YYYY-MM-DD date", d)
 			}
 		}
-	}
-	if len(c.Hubs) > 0 && central > 1 {
-		v.add("hubs", "at most one hub may be kind: central, found %d", central)
 	}
 
 	for name, l := range c.Locales {

@@ -24,12 +24,13 @@ type Config struct {
 	StaleWhileRevalidate time.Duration `env:"CACHE_STALE_WHILE_REVALIDATE" envDefault:"1h" help:"Cache-Control stale-while-revalidate hint"`
 	StaleIfError         time.Duration `env:"CACHE_STALE_IF_ERROR" envDefault:"168h" help:"Cache-Control stale-if-error hint"`
 	ErrorMaxAge          time.Duration `env:"CACHE_ERROR_MAX_AGE" envDefault:"60s" help:"Cache-Control max-age for 404 responses"`
+	AdminTokenFile       string        `env:"ADMIN_TOKEN_FILE" envDefault:"" help:"file with admin bearer tokens, one per line; the admin API is off without it"`
 }
 
 // Validate checks the configuration.
 func (c Config) Validate() error {
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
-		return fmt.Errorf("EDGESHELF_LISTEN: %q is not host:port: %v", c.Listen, err)
+		return fmt.Errorf("EDGESHELF_LISTEN: %q is not host:port: %w", c.Listen, err)
 	}
 	durations := []struct {
 		key string

@@ -238,7 +238,7 @@ type problemBody struct {
 	Status                           int
 }
 
-func decodeProblem(t *testing.T, resp *http.Response, body []byte) problemBody {
+func decodeProblem(t *testing.T, resp origintest.Response, body []byte) problemBody {
 	t.Helper()
 	if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json" {
 		t.Fatalf("Content-Type %q, want application/problem+json (body %s)", ct, body)

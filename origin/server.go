@@ -45,6 +45,8 @@ type Server struct {
 	log      *slog.Logger
 	m        *httpMetrics
 	draining atomic.Bool
+	// adminTokens are SHA-256 digests of the accepted bearer tokens.
+	adminTokens [][32]byte
 }
 
 // New builds the app and its routes.
@@ -62,6 +64,13 @@ func New(cfg Config, d Deps) (*Server, error) {
 		d.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{Deps: d, cfg: cfg, log: d.Log}
+	if cfg.AdminTokenFile != "" {
+		tokens, err := LoadTokens(cfg.AdminTokenFile)
+		if err != nil {
+			return nil, err
+		}
+		s.adminTokens = tokens
+	}
 	s.m = newHTTPMetrics(d.Registry)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "edgeshelf",
@@ -90,6 +99,10 @@ func (s *Server) routes() {
 	s.app.Get("/metrics", s.metricsHandler())
 	s.app.Get("/img/:sku/:view/:file", s.image)
 	s.app.Head("/img/:sku/:view/:file", s.image)
+
+	// Every /admin route is registered on this group, behind the token check.
+	admin := s.app.Group("/admin", s.requireAdmin)
+	admin.Post("/purge", s.purge)
 }
 
 // App exposes the fiber app (tests use App().Test).

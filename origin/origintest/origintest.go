@@ -5,7 +5,6 @@ package origintest
 import (
 	"context"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -139,8 +138,14 @@ func Start(t testing.TB, opts Options) *Harness {
 	return h
 }
 
+// Response is a finished response: its body is read and closed.
+type Response struct {
+	StatusCode int
+	Header     http.Header
+}
+
 // Get fetches a path with optional headers (name, value pairs).
-func (h *Harness) Get(t testing.TB, path string, headers ...string) (*http.Response, []byte) {
+func (h *Harness) Get(t testing.TB, path string, headers ...string) (Response, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, h.URL+path, nil)
 	if err != nil {
@@ -158,7 +163,7 @@ func (h *Harness) Get(t testing.TB, path string, headers ...string) (*http.Respo
 	if err != nil {
 		t.Fatal(err)
 	}
-	return resp, body
+	return Response{StatusCode: resp.StatusCode, Header: resp.Header}, body
 }
 
 // RepoRoot is the module root, found from this file's location.
@@ -171,29 +176,21 @@ func RepoRoot() string {
 func DemoDir() string { return filepath.Join(RepoRoot(), "demo") }
 
 // DemoStore is a private copy of the demo store (catalog.yaml and
-// originals/), so tests may write results and change files freely.
+// originals/ only: results a local `make run` left behind must not warm the
+// tests' L2), so tests may write results and change files freely.
 func DemoStore(t testing.TB) *storefs.Store {
 	t.Helper()
 	dst := t.TempDir()
 	src := DemoDir()
-	for _, part := range []string{"catalog.yaml", "originals"} {
-		err := filepath.WalkDir(filepath.Join(src, part), func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(src, p)
-			if d.IsDir() {
-				return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-			}
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+	if err := os.CopyFS(filepath.Join(dst, "originals"), os.DirFS(filepath.Join(src, "originals"))); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := os.ReadFile(filepath.Join(src, "catalog.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dst, "catalog.yaml"), cat, 0o600); err != nil {
+		t.Fatal(err)
 	}
 	s, err := storefs.New(dst)
 	if err != nil {
