@@ -23,7 +23,7 @@ import (
 // tungsten is the warm cast of the hub's studio light, applied to linear
 // R, G, B: what a master shot under ~3200 K bulbs with a daylight white
 // balance looks like.
-var tungsten = [3]float64{1.10, 1.0, 0.78}
+var tungsten = [3]float64{1.20, 1.0, 0.65}
 
 type perfume struct {
 	SKU, Name, Notes string
