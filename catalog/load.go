@@ -154,6 +154,13 @@ func (c *Catalog) ResolveLocale(tag string) (string, Locale, bool) {
 		return tag, l, true
 	}
 	lang, _, _ := strings.Cut(tag, "-")
+	// Same language: the default locale first (en-AU → en-US when en-US is
+	// the default), then the others in name order.
+	if def, _, _ := strings.Cut(c.DefaultLocale, "-"); lang != "" && strings.EqualFold(def, lang) {
+		if l, ok := c.Locales[c.DefaultLocale]; ok {
+			return c.DefaultLocale, l, true
+		}
+	}
 	if lang != "" {
 		names := make([]string, 0, len(c.Locales))
 		for name := range c.Locales {

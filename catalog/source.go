@@ -118,6 +118,7 @@ func (s *Source) Run(ctx context.Context) {
 	}
 	t := time.NewTicker(s.cfg.Poll)
 	defer t.Stop()
+	var logged string
 	for {
 		select {
 		case <-ctx.Done():
@@ -126,9 +127,16 @@ func (s *Source) Run(ctx context.Context) {
 			changed, err := s.Reload(ctx)
 			switch {
 			case err != nil && !errors.Is(err, context.Canceled):
-				s.log.Error("catalog reload failed; keeping the last good catalog", "err", err)
+				// Log a broken catalog once, not on every poll until it is fixed.
+				if msg := err.Error(); msg != logged {
+					s.log.Error("catalog reload failed; keeping the last good catalog", "err", err)
+					logged = msg
+				}
 			case changed:
 				s.log.Info("catalog reloaded")
+				logged = ""
+			case err == nil:
+				logged = ""
 			}
 		}
 	}

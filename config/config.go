@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/caarlos0/env/v11"
@@ -15,6 +16,7 @@ import (
 	"github.com/edgeshelf/edgeshelf/cache"
 	"github.com/edgeshelf/edgeshelf/catalog"
 	"github.com/edgeshelf/edgeshelf/origin"
+	"github.com/edgeshelf/edgeshelf/store/s3"
 	"github.com/edgeshelf/edgeshelf/transform"
 )
 
@@ -34,6 +36,7 @@ type Config struct {
 // StoreConfig selects the store.
 type StoreConfig struct {
 	URL string `env:"STORE" envDefault:"./demo" help:"store root: a directory, or s3://bucket/prefix"`
+	S3  s3.Config
 }
 
 // LogConfig configures log/slog.
@@ -59,7 +62,12 @@ func (c StoreConfig) Validate() error {
 	if strings.TrimSpace(c.URL) == "" {
 		return fmt.Errorf("EDGESHELF_STORE: must name a directory or s3://bucket/prefix")
 	}
-	return nil
+	if strings.HasPrefix(c.URL, "s3://") {
+		if _, _, err := s3.ParseURL(c.URL); err != nil {
+			return fmt.Errorf("EDGESHELF_STORE: %w", err)
+		}
+	}
+	return c.S3.Validate()
 }
 
 // Validate runs every part's Validate.
@@ -79,6 +87,7 @@ type Field struct {
 	Default string
 	Help    string
 	field   string // Go field name, to name the key in parse errors
+	isBool  bool
 }
 
 // Fields lists every setting `edgeshelf serve` accepts, in a stable order.
@@ -97,6 +106,7 @@ func Fields() []Field {
 					Default: f.Tag.Get("envDefault"),
 					Help:    f.Tag.Get("help"),
 					field:   f.Name,
+					isBool:  f.Type.Kind() == reflect.Bool,
 				})
 				continue
 			}
@@ -145,15 +155,29 @@ func Load(args, environ []string, usage io.Writer) (*Config, error) {
 
 	fs := flag.NewFlagSet("edgeshelf serve", flag.ContinueOnError)
 	fs.SetOutput(usage)
-	flagValues := map[string]*string{}
+	flagValues := map[string]func() string{}
 	for _, f := range fields {
-		flagValues[f.Env] = fs.String(f.Flag, f.Default, f.Help+" ("+f.Env+")")
+		usage := f.Help + " (" + f.Env + ")"
+		if f.isBool {
+			// A real bool flag, so a bare --l2 means true.
+			def, _ := strconv.ParseBool(f.Default)
+			v := fs.Bool(f.Flag, def, usage)
+			flagValues[f.Env] = func() string { return strconv.FormatBool(*v) }
+			continue
+		}
+		v := fs.String(f.Flag, f.Default, usage)
+		flagValues[f.Env] = func() string { return *v }
 	}
 	fs.Usage = func() {
 		fmt.Fprintln(usage, "Usage: edgeshelf serve [flags]\n\nEvery flag can also be set as an environment variable (shown in brackets).")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
+		for _, f := range fields {
+			if strings.Contains(err.Error(), "-"+f.Flag+":") || strings.HasSuffix(err.Error(), "-"+f.Flag) {
+				return nil, fmt.Errorf("%s (--%s): %w", f.Env, f.Flag, err)
+			}
+		}
 		return nil, err
 	}
 	if fs.NArg() > 0 {
@@ -162,7 +186,7 @@ func Load(args, environ []string, usage io.Writer) (*Config, error) {
 	fs.Visit(func(f *flag.Flag) {
 		for _, fd := range fields {
 			if fd.Flag == f.Name {
-				values[fd.Env] = *flagValues[fd.Env]
+				values[fd.Env] = flagValues[fd.Env]()
 			}
 		}
 	})

@@ -70,7 +70,7 @@ func TestLoadEnvAndFlags(t *testing.T) {
 		{"env only", nil, func(t *testing.T, c *Config) {
 			if c.Origin.Listen != "0.0.0.0:9000" || c.Store.URL != "/srv/shop" ||
 				c.Cache.L1Bytes != 64<<20 || c.Cache.L2 ||
-				c.Transform.Timeout != 5*time.Second || c.Transform.QualityJPEG != 90 ||
+				c.Transform.RenderTimeout != 5*time.Second || c.Transform.QualityJPEG != 90 ||
 				c.Catalog.Poll != 0 || c.Log.Level != "debug" || c.Log.Format != "text" {
 				t.Errorf("env not applied: %+v", c)
 			}
@@ -83,8 +83,8 @@ func TestLoadEnvAndFlags(t *testing.T) {
 			if c.Origin.Listen != "127.0.0.1:9100" || c.Cache.L1Bytes != 0 || !c.Cache.L2 || c.Store.URL != "./other" {
 				t.Errorf("flags did not win: listen %q l1 %d l2 %v store %q", c.Origin.Listen, c.Cache.L1Bytes, c.Cache.L2, c.Store.URL)
 			}
-			if c.Transform.Timeout != 5*time.Second {
-				t.Errorf("RENDER_TIMEOUT = %s, want the env value 5s", c.Transform.Timeout)
+			if c.Transform.RenderTimeout != 5*time.Second {
+				t.Errorf("RENDER_TIMEOUT = %s, want the env value 5s", c.Transform.RenderTimeout)
 			}
 		}},
 		{"flag equal to its default still overrides env", []string{"--l2=true", "--listen=127.0.0.1:8080"}, func(t *testing.T, c *Config) {

@@ -16,7 +16,7 @@ type Config struct {
 	MaxOutputHeight int           `env:"MAX_OUTPUT_HEIGHT" envDefault:"4096" help:"largest output height a variant may ask for"`
 	Concurrency     int           `env:"RENDER_CONCURRENCY" envDefault:"0" help:"renders running at once (0 = number of CPUs)"`
 	Queue           int           `env:"RENDER_QUEUE" envDefault:"64" help:"renders allowed to wait for a slot; beyond it requests get 503 with Retry-After"`
-	Timeout         time.Duration `env:"RENDER_TIMEOUT" envDefault:"20s" help:"longest a request waits for its render"`
+	RenderTimeout   time.Duration `env:"RENDER_TIMEOUT" envDefault:"20s" help:"longest a request waits for its render"`
 	QualityJPEG     int           `env:"QUALITY_JPEG" envDefault:"82" help:"default JPEG quality (1-100)"`
 	QualityWebP     int           `env:"QUALITY_WEBP" envDefault:"80" help:"default WebP quality (1-100)"`
 	QualityAVIF     int           `env:"QUALITY_AVIF" envDefault:"60" help:"default AVIF quality (1-100)"`
@@ -38,7 +38,7 @@ func (c Config) Validate() error {
 		{c.MaxOutputHeight > 0 && c.MaxOutputHeight <= 16384, "MAX_OUTPUT_HEIGHT", "must be within 1..16384"},
 		{c.Concurrency >= 0, "RENDER_CONCURRENCY", "must be ≥ 0"},
 		{c.Queue >= 0, "RENDER_QUEUE", "must be ≥ 0"},
-		{c.Timeout > 0, "RENDER_TIMEOUT", "must be > 0"},
+		{c.RenderTimeout > 0, "RENDER_TIMEOUT", "must be > 0"},
 		{c.QualityJPEG >= 1 && c.QualityJPEG <= 100, "QUALITY_JPEG", "must be within 1..100"},
 		{c.QualityWebP >= 1 && c.QualityWebP <= 100, "QUALITY_WEBP", "must be within 1..100"},
 		{c.QualityAVIF >= 1 && c.QualityAVIF <= 100, "QUALITY_AVIF", "must be within 1..100"},

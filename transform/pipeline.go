@@ -88,7 +88,7 @@ func (r *Renderer) Render(ctx context.Context, src []byte, spec Spec) (*Result, 
 		return nil, &busy
 	}
 	defer func() { <-r.queue }()
-	ctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.RenderTimeout)
 	defer cancel()
 	select {
 	case r.slots <- struct{}{}:

@@ -27,6 +27,7 @@ import (
 	"github.com/edgeshelf/edgeshelf/origin"
 	"github.com/edgeshelf/edgeshelf/store"
 	"github.com/edgeshelf/edgeshelf/store/fs"
+	"github.com/edgeshelf/edgeshelf/store/s3"
 	"github.com/edgeshelf/edgeshelf/transform"
 )
 
@@ -142,9 +143,17 @@ func serve(args, environ []string, stderr io.Writer) error {
 	return nil
 }
 
-func openStore(_ context.Context, cfg config.StoreConfig) (store.Blob, error) {
+func openStore(ctx context.Context, cfg config.StoreConfig) (store.Blob, error) {
 	if strings.HasPrefix(cfg.URL, "s3://") {
-		return nil, fmt.Errorf("EDGESHELF_STORE: the s3 store is not built in yet")
+		bucket, prefix, err := s3.ParseURL(cfg.URL)
+		if err != nil {
+			return nil, fmt.Errorf("EDGESHELF_STORE: %w", err)
+		}
+		s, err := s3.New(ctx, bucket, prefix, cfg.S3)
+		if err != nil {
+			return nil, fmt.Errorf("EDGESHELF_STORE: %w", err)
+		}
+		return s, nil
 	}
 	s, err := fs.New(cfg.URL)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/edgeshelf/edgeshelf/store"
 )
@@ -74,7 +75,7 @@ func mapErr(key string, err error) error {
 	case errors.Is(err, syscall.ENAMETOOLONG):
 		return &store.KeyError{Key: key, Reason: "segment too long for the file system"}
 	case errors.Is(err, iofs.ErrPermission):
-		return fmt.Errorf("%w: %s: %v", store.ErrUnavailable, key, err)
+		return fmt.Errorf("%w: %s: %w", store.ErrUnavailable, key, err)
 	default:
 		return fmt.Errorf("fs store: %s: %w", key, err)
 	}
@@ -108,7 +109,7 @@ func (s *Store) Get(ctx context.Context, key string, opts store.GetOptions) (*st
 	if err != nil {
 		return nil, mapErr(key, err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only: nothing to flush
 	st, err := f.Stat()
 	if err != nil {
 		return nil, mapErr(key, err)
@@ -180,11 +181,13 @@ func (s *Store) Put(ctx context.Context, key string, data []byte, _ store.PutOpt
 		_ = s.root.Remove(tmp)
 		return store.Info{}, mapErr(key, err)
 	}
-	st, err := s.root.Stat(key)
-	if err != nil {
-		return store.Info{}, mapErr(key, err)
+	info := store.Info{Key: key, Size: int64(len(data)), ETag: etag(data), Modified: time.Now()}
+	// The write has succeeded even if a concurrent Delete removes the file
+	// before this Stat: the mtime is a nicety, not a reason to fail.
+	if st, err := s.root.Stat(key); err == nil {
+		info.Modified = st.ModTime()
 	}
-	return store.Info{Key: key, Size: int64(len(data)), ETag: etag(data), Modified: st.ModTime()}, nil
+	return info, nil
 }
 
 // Delete removes an object; a missing one is not an error.
@@ -212,6 +215,9 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 
 // tmpPrefix names Put's temporary files, which List never reports.
 const tmpPrefix = ".tmp-"
+
+// isKey tells files a Get could serve from names put there by hand.
+func isKey(p string) bool { return store.ValidateKey(p) == nil }
 
 // List returns every object whose key starts with prefix, in key order.
 // Temporary files of in-flight Puts, and files whose names are no valid key
@@ -245,10 +251,7 @@ func (s *Store) List(ctx context.Context, prefix string) ([]store.Info, error) {
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() || !strings.HasPrefix(p, prefix) || strings.HasPrefix(path.Base(p), tmpPrefix) {
-			return nil
-		}
-		if store.ValidateKey(p) != nil {
+		if !d.Type().IsRegular() || !strings.HasPrefix(p, prefix) || strings.HasPrefix(path.Base(p), tmpPrefix) || !isKey(p) {
 			return nil
 		}
 		obj, err := s.Get(ctx, p, store.GetOptions{})

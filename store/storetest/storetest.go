@@ -419,11 +419,11 @@ func testConcurrentOverwrite(t *testing.T, s store.Blob) {
 		key      = "results/hot"
 		writers  = 4
 		readers  = 4
-		putsEach = 8
+		putsEach = 25
 	)
 	payloads := make([][]byte, writers)
 	for i := range payloads {
-		p := randomBytes(t, 32<<10+i*1021)
+		p := randomBytes(t, 16<<10+i*1021)
 		p[0] = byte(i) // identifies the payload
 		payloads[i] = p
 	}

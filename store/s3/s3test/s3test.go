@@ -52,6 +52,7 @@ type Server struct {
 	tb   testing.TB
 	bin  string
 	addr string
+	home string // versitygw's HOME, apart from Dir where every directory is a bucket
 	out  *syncBuffer
 
 	mu     sync.Mutex
@@ -69,6 +70,7 @@ func Start(tb testing.TB) *Server {
 		AccessKey: AccessKey,
 		SecretKey: SecretKey,
 		Dir:       tb.TempDir(),
+		home:      tb.TempDir(),
 		tb:        tb,
 		bin:       bin,
 		out:       &syncBuffer{},
@@ -94,10 +96,10 @@ func Start(tb testing.TB) *Server {
 		}
 	}
 	if err != nil {
-		tb.Fatalf("s3test: start versitygw: %v\n%s", err, s.out.String())
+		tb.Fatalf("s3test: start versitygw: %v", err) // the cleanup logs its output
 	}
 	if err := s.createBucket(); err != nil {
-		tb.Fatalf("s3test: create bucket: %v\n%s", err, s.out.String())
+		tb.Fatalf("s3test: create bucket: %v", err)
 	}
 	return s
 }
@@ -113,21 +115,23 @@ func (s *Server) Stop() {
 	_ = s.cmd.Process.Kill()
 	<-s.exited
 	s.cmd = nil
-	fmt.Fprintf(s.out, "--- s3test: stopped\n")
+	_, _ = fmt.Fprintf(s.out, "--- s3test: stopped\n")
 }
 
 // Restart stops the server if it runs and starts it again on the same port
 // and directory, so stores built before keep working and see the old objects.
+// Like Start it ends the test on failure, so call it from the goroutine of the
+// test that started the server.
 func (s *Server) Restart() {
 	s.tb.Helper()
 	s.Stop()
 	if err := s.run(); err != nil {
-		s.tb.Fatalf("s3test: restart versitygw: %v\n%s", err, s.out.String())
+		s.tb.Fatalf("s3test: restart versitygw: %v", err)
 	}
 }
 
-// Config is an s3.Config for this server, with a short timeout and a single
-// retry so outage tests fail fast.
+// Config is an s3.Config for this server, with one retry and a 5 s timeout
+// so outage tests fail within seconds.
 func (s *Server) Config() s3.Config {
 	return s3.Config{
 		Endpoint:        s.Endpoint,
@@ -164,11 +168,11 @@ func (s *Server) run() error {
 	)
 	// versitygw reads much of its configuration from VGW_* and ROOT_*
 	// variables; a developer's shell must not change what tests run against.
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + s.Dir, "TMPDIR=" + os.TempDir()}
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + s.home, "TMPDIR=" + os.TempDir()}
 	cmd.Stdout = s.out
 	cmd.Stderr = s.out
 	detach(cmd)
-	fmt.Fprintf(s.out, "--- s3test: %s\n", cmd)
+	_, _ = fmt.Fprintf(s.out, "--- s3test: %s\n", cmd)
 
 	exited := make(chan struct{})
 	started := make(chan error, 1)
@@ -237,8 +241,8 @@ func freeAddr() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	defer l.Close()
-	return l.Addr().String(), nil
+	addr := l.Addr().String()
+	return addr, l.Close()
 }
 
 // findBinary returns the versitygw to run, or ends the test.
@@ -250,16 +254,15 @@ func findBinary(tb testing.TB) string {
 		}
 		return p
 	}
-	var tried string
-	if root, err := moduleRoot(); err == nil {
+	root, err := moduleRoot()
+	if err == nil {
 		p := filepath.Join(root, "bin", "versitygw")
-		if _, err := os.Stat(p); err == nil {
+		if _, err = os.Stat(p); err == nil {
 			return p
 		}
-		tried = p
 	}
 	if os.Getenv("CI") != "" {
-		tb.Fatalf("s3test: versitygw not found (tried EDGESHELF_VERSITYGW and %q); run `make tools` to install versitygw", tried)
+		tb.Fatalf("s3test: versitygw not found, EDGESHELF_VERSITYGW unset and %v; run `make tools` to install versitygw", err)
 	}
 	tb.Skip("run `make tools` to install versitygw")
 	return ""
