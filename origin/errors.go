@@ -62,8 +62,12 @@ func toProblem(err error) *problem.Error {
 // application/problem+json body with a stable code.
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	p := toProblem(err)
-	if p.Status >= 500 {
+	switch {
+	case p.Status >= 500:
 		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "status", p.Status, "code", p.Code, "err", err)
+	case p.Status == http.StatusUnprocessableEntity:
+		// A bad original is the shop's problem to fix: say which and why.
+		s.log.Warn("bad source", "path", c.Path(), "code", p.Code, "err", err)
 	}
 	c.Status(p.Status)
 	c.Set(fiber.HeaderContentType, "application/problem+json")

@@ -16,6 +16,7 @@ import (
 	"github.com/edgeshelf/edgeshelf/internal/problem"
 	"github.com/edgeshelf/edgeshelf/store"
 	"github.com/edgeshelf/edgeshelf/transform"
+	"github.com/edgeshelf/edgeshelf/transform/colour"
 )
 
 // variantRequest is a parsed /img request. Strings are copied out of fiber's
@@ -56,11 +57,8 @@ func (s *Server) image(c *fiber.Ctx) error {
 		return err
 	}
 	localeName, locale, _ := cat.ResolveLocale(req.locale)
-	profileID := "none"
-	if p := cat.LocaleProfile(locale); p != nil {
-		profileID = p.ID + "@" + strconv.Itoa(p.Version)
-	}
-	key := cache.Key(req.sku, variantHash(orig, spec, profileID))
+	look, profileID := lookFor(cat, locale, req.sku, req.view)
+	key := cache.Key(req.sku, variantHash(orig, spec, look, profileID))
 	tags := []string{"sku-" + req.sku}
 	if orig.Hub != "" {
 		tags = append(tags, "hub-"+orig.Hub)
@@ -69,7 +67,7 @@ func (s *Server) image(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), s.cfg.RequestTimeout)
 	defer cancel()
 	entry, src, err := s.Cache.Get(ctx, key, func(ctx context.Context) (*cache.Entry, error) {
-		return s.render(ctx, orig, spec, tags)
+		return s.render(ctx, orig, spec, look, tags)
 	})
 	if err != nil {
 		return err
@@ -99,12 +97,14 @@ func (s *Server) image(c *fiber.Ctx) error {
 
 // render fetches the original and renders it; it runs at most once per key
 // at a time (inside the cache's flight).
-func (s *Server) render(ctx context.Context, orig catalog.Original, spec transform.Spec, tags []string) (*cache.Entry, error) {
+func (s *Server) render(ctx context.Context, orig catalog.Original, spec transform.Spec, look transform.Look, tags []string) (*cache.Entry, error) {
 	obj, err := s.Store.Get(ctx, orig.Key, store.GetOptions{MaxBytes: int64(s.Renderer.Config().MaxSourceBytes)})
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.Renderer.Render(ctx, obj.Data, spec)
+	res, err := s.Renderer.Render(ctx, transform.Request{
+		Source: obj.Data, SourceID: obj.Key + "@" + obj.ETag, Spec: spec, Look: look,
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -115,17 +115,39 @@ func (s *Server) render(ctx context.Context, orig catalog.Original, spec transfo
 		ETag:        `"` + hex.EncodeToString(sum[:16]) + `"`,
 		Width:       res.Width,
 		Height:      res.Height,
+		DeltaE:      res.DeltaE,
 		Tags:        tags,
 		Created:     time.Now().UTC(),
 		RenderMS:    float64(res.Elapsed.Microseconds()) / 1000,
 	}, nil
 }
 
+// lookFor is the colour treatment of a variant: the locale's colour profile
+// and, on the SKU's swatch view (master or hub photo), the swatch to
+// calibrate toward and measure. It also returns the profile's id@version.
+func lookFor(cat *catalog.Catalog, locale catalog.Locale, skuID, view string) (transform.Look, string) {
+	look := transform.Look{Space: transform.SRGB, Intent: "relative"}
+	profileID := "none"
+	if p := cat.LocaleProfile(locale); p != nil {
+		profileID = p.ID + "@" + strconv.Itoa(p.Version)
+		look.Space = transform.Space(p.Space)
+		look.Intent = p.Intent
+		look.Tone = transform.Tone{Temperature: p.Tone.Temperature, Saturation: p.Tone.Saturation, Exposure: p.Tone.Exposure}
+	}
+	if sku, ok := cat.SKU(skuID); ok && sku.Swatch != nil && sku.Swatch.View == view {
+		sw := sku.Swatch
+		look.Swatch = &transform.Swatch{Rect: sw.Rect, Lab: colour.Lab{L: sw.Lab[0], A: sw.Lab[1], B: sw.Lab[2]}}
+		look.Calibrate = true
+	}
+	return look, profileID
+}
+
 // variantHash is the contract's cache key: the source and its ETag, the
-// canonical spec, the colour profile version and the pipeline version.
-func variantHash(orig catalog.Original, spec transform.Spec, profile string) string {
+// canonical spec, the colour profile version (and the look it gives, swatch
+// included) and the pipeline version.
+func variantHash(orig catalog.Original, spec transform.Spec, look transform.Look, profile string) string {
 	h := sha256.New()
-	for _, part := range []string{orig.Key, orig.ETag, spec.Canonical(), profile, transform.PipelineVersion} {
+	for _, part := range []string{orig.Key, orig.ETag, spec.Canonical(), profile, look.Canonical(), transform.PipelineVersion} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}

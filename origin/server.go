@@ -21,7 +21,7 @@ import (
 // Renderer renders one variant from an original; *transform.Renderer is the
 // real one, tests wrap it to count renders.
 type Renderer interface {
-	Render(ctx context.Context, src []byte, spec transform.Spec) (*transform.Result, error)
+	Render(ctx context.Context, req transform.Request) (*transform.Result, error)
 	Config() transform.Config
 }
 

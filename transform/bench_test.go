@@ -51,7 +51,7 @@ func BenchmarkRender(b *testing.B) {
 			spec := transform.Spec{Width: p.width, Fit: transform.Inside, Format: f}
 			b.Run(string(f)+"/"+p.name+"/pipeline", func(b *testing.B) {
 				for b.Loop() {
-					if _, err := r.Render(context.Background(), src, spec); err != nil {
+					if _, err := r.Render(context.Background(), transform.Request{Source: src, Spec: spec}); err != nil {
 						b.Fatal(err)
 					}
 				}

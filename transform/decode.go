@@ -2,6 +2,7 @@ package transform
 
 import (
 	"fmt"
+	"log/slog"
 
 	"github.com/davidbyttow/govips/v2/vips"
 )
@@ -25,7 +26,8 @@ func Decode(src []byte, cfg Config) (px *Pixels, err error) {
 	if _, err := Inspect(src, cfg); err != nil {
 		return nil, err
 	}
-	st := &state{cfg: cfg, src: src, spec: Spec{Format: JPEG, Background: "#ffffff"}.normalised()}
+	st := &state{cfg: cfg, req: Request{Source: src}, spec: Spec{Format: JPEG, Background: "#ffffff"}.normalised(),
+		look: Look{Space: SRGB}, log: slog.Default()}
 	defer func() {
 		if st.img != nil {
 			st.img.Close()
@@ -40,7 +42,7 @@ func Decode(src []byte, cfg Config) (px *Pixels, err error) {
 	if err != nil {
 		return nil, corrupt(err)
 	}
-	for _, step := range []func(*state) error{toSRGB, flatten} {
+	for _, step := range []func(*state) error{toOutputSpace, flatten} {
 		if err := step(st); err != nil {
 			return nil, err
 		}

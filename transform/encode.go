@@ -6,11 +6,15 @@ import (
 	"github.com/davidbyttow/govips/v2/vips"
 )
 
-// encode writes the output format with all metadata stripped: EXIF (GPS
-// included) never leaves the origin, and sRGB output needs no profile.
+// encode writes the output format. Every metadata field but the output ICC
+// profile is dropped first: EXIF (GPS included), XMP and IPTC never leave
+// the origin.
 func encode(st *state) error {
 	s := st.spec
 	img := st.img
+	if err := img.RemoveMetadata(); err != nil {
+		return err
+	}
 	q := s.Quality
 	var (
 		data []byte
@@ -19,24 +23,24 @@ func encode(st *state) error {
 	switch s.Format {
 	case JPEG:
 		p := vips.NewJpegExportParams()
-		p.StripMetadata = true
+		p.StripMetadata = false
 		p.Quality = orDefault(q, st.cfg.QualityJPEG)
 		p.OptimizeCoding = true
 		p.Interlace = img.Width()*img.Height() > 400*400 // progressive pays off on larger images
 		data, _, err = img.ExportJpeg(p)
 	case PNG:
 		p := vips.NewPngExportParams()
-		p.StripMetadata = true
+		p.StripMetadata = false
 		data, _, err = img.ExportPng(p)
 	case WebP:
 		p := vips.NewWebpExportParams()
-		p.StripMetadata = true
+		p.StripMetadata = false
 		p.Quality = orDefault(q, st.cfg.QualityWebP)
 		p.ReductionEffort = st.cfg.WebPEffort
 		data, _, err = img.ExportWebp(p)
 	case AVIF:
 		p := vips.NewAvifExportParams()
-		p.StripMetadata = true
+		p.StripMetadata = false
 		p.Quality = orDefault(q, st.cfg.QualityAVIF)
 		// libvips' effort is the inverse of the AV1 encoder speed. govips
 		// reads its deprecated Speed field as an effort, so leave it unset.

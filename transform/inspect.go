@@ -84,7 +84,7 @@ func Inspect(src []byte, cfg Config) (Info, error) {
 }
 
 func inspect(st *state) error {
-	info, err := Inspect(st.src, st.cfg)
+	info, err := Inspect(st.req.Source, st.cfg)
 	st.info = info
 	return err
 }

@@ -11,8 +11,13 @@ const maxCoord = 10_000_000
 
 // load decodes the source straight to (about) the output size. libvips'
 // thumbnail picks the largest shrink-on-load the format allows (JPEG DCT
-// scaling, WebP/HEIF scale-on-load), so a 1200 px card never decodes 24 MP.
-// It also applies the EXIF orientation and takes the first frame only.
+// scaling, WebP scale-on-load), so a 480 px card never decodes 24 MP. It
+// applies the EXIF orientation (all 8) and takes the first frame only.
+//
+// HEIF/AVIF are the exception: libheif already applies the container's
+// rotation (irot/imir), and the EXIF orientation tag such files still carry
+// is informational; orienting again would rotate twice. They are decoded,
+// their orientation tag dropped, then thumbnailed.
 func load(st *state) error {
 	s := st.spec
 	w, h := orientedSize(st.info)
@@ -38,17 +43,11 @@ func load(st *state) error {
 		} else {
 			// Compass gravity: scale so the box is covered, then cut at the
 			// named edge.
-			scale := math.Max(float64(s.Width)/float64(w), float64(s.Height)/float64(h))
-			if scale > 1 && !s.Enlarge {
-				scale = 1
-			}
-			tw = max(int(math.Ceil(float64(w)*scale)), 1)
-			th = maxCoord
+			tw, th = coverSize(w, h, s)
 			cropAfter = true
 		}
 	}
-	params := vips.NewImportParams() // fail on decode errors: truncated files are 422, not grey
-	img, err := vips.LoadThumbnailFromBuffer(st.src, tw, th, crop, size, params)
+	img, err := thumbnail(st, tw, th, crop, size)
 	if err != nil {
 		return corrupt(err)
 	}
@@ -60,7 +59,71 @@ func load(st *state) error {
 			return err
 		}
 	}
+	st.qaRect = swatchInOutput(st, w, h)
 	return nil
+}
+
+func thumbnail(st *state, tw, th int, crop vips.Interesting, size vips.Size) (*vips.ImageRef, error) {
+	params := vips.NewImportParams() // fail on decode errors: truncated files are 422, not grey
+	if st.info.Type != "heif" && st.info.Type != "avif" {
+		return vips.LoadThumbnailFromBuffer(st.req.Source, tw, th, crop, size, params)
+	}
+	params.AutoRotate.Set(false)
+	img, err := vips.LoadImageFromBuffer(st.req.Source, params)
+	if err != nil {
+		return nil, err
+	}
+	if err := img.RemoveOrientation(); err != nil {
+		img.Close()
+		return nil, err
+	}
+	if err := img.ThumbnailWithSize(tw, th, crop, size); err != nil {
+		img.Close()
+		return nil, err
+	}
+	return img, nil
+}
+
+// coverSize is the thumbnail box that covers the spec's box at the source's
+// aspect ratio.
+func coverSize(w, h int, s Spec) (int, int) {
+	scale := math.Max(float64(s.Width)/float64(w), float64(s.Height)/float64(h))
+	if scale > 1 && !s.Enlarge {
+		scale = 1
+	}
+	return max(int(math.Ceil(float64(w)*scale)), 1), maxCoord
+}
+
+// swatchInOutput maps the swatch rect from source fractions to output
+// fractions, following the resize and crop load made. It returns nil when
+// the swatch is cut off or the crop position is not known (smart crops).
+func swatchInOutput(st *state, w, h int) *[4]float64 {
+	sw := st.look.Swatch
+	if sw == nil {
+		return nil
+	}
+	r := sw.Rect
+	s := st.spec
+	if s.Fit != Cover {
+		return &r // inside, fill and contain show the whole source
+	}
+	if _, smart := smartCrops[s.Gravity]; smart && s.Gravity != "centre" {
+		return nil
+	}
+	scale := math.Max(float64(s.Width)/float64(w), float64(s.Height)/float64(h))
+	if scale > 1 && !s.Enlarge {
+		scale = 1
+	}
+	sw2, sh2 := float64(w)*scale, float64(h)*scale
+	outW, outH := math.Min(float64(s.Width), sw2), math.Min(float64(s.Height), sh2)
+	g := gravities[s.Gravity]
+	ox, oy := (sw2-outW)*g[0], (sh2-outH)*g[1]
+	x0, y0 := (r[0]*sw2-ox)/outW, (r[1]*sh2-oy)/outH
+	x1, y1 := ((r[0]+r[2])*sw2-ox)/outW, ((r[1]+r[3])*sh2-oy)/outH
+	if x0 < 0 || y0 < 0 || x1 > 1 || y1 > 1 {
+		return nil // the crop cuts the swatch: no honest measurement
+	}
+	return &[4]float64{x0, y0, x1 - x0, y1 - y0}
 }
 
 var smartCrops = map[string]vips.Interesting{
@@ -91,8 +154,9 @@ func gravityOffset(g string, spareX, spareY int) (int, int) {
 }
 
 // orientedSize is the source size after EXIF orientation: 5-8 swap the axes.
+// HEIF is already oriented by its container.
 func orientedSize(i Info) (int, int) {
-	if i.Orientation >= 5 && i.Orientation <= 8 {
+	if i.Orientation >= 5 && i.Orientation <= 8 && i.Type != "heif" && i.Type != "avif" {
 		return i.Height, i.Width
 	}
 	return i.Width, i.Height

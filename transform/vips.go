@@ -2,6 +2,8 @@ package transform
 
 import (
 	"log/slog"
+	"os"
+	"path/filepath"
 	"sync"
 
 	"github.com/davidbyttow/govips/v2/vips"
@@ -10,12 +12,14 @@ import (
 var (
 	startOnce sync.Once
 	stopOnce  sync.Once
+	startErr  error
 )
 
-// Startup starts libvips once per process. The operation cache is disabled:
+// Startup starts libvips once per process and writes the output ICC
+// profiles libvips reads by path. The operation cache is disabled:
 // an origin renders each variant once and caches the encoded bytes itself, so
 // libvips' cache would only hold decoded pixels nobody asks for again.
-func Startup(cfg Config) {
+func Startup(cfg Config) error {
 	startOnce.Do(func() {
 		vips.LoggingSettings(func(domain string, level vips.LogLevel, msg string) {
 			if level <= vips.LogLevelWarning {
@@ -23,15 +27,25 @@ func Startup(cfg Config) {
 			}
 		}, vips.LogLevelWarning)
 		vips.Startup(&vips.Config{
-			ConcurrencyLevel: cfg.VipsThreads,
+			ConcurrencyLevel: max(cfg.VipsThreads, 1),
 			MaxCacheFiles:    0,
 			MaxCacheMem:      0,
 			MaxCacheSize:     0,
 		})
+		if err := writeProfiles(); err != nil {
+			startErr = err
+		}
 	})
+	return startErr
 }
 
-// Shutdown stops libvips; call it once, after the last render.
+// Shutdown stops libvips and removes the profile files; call it once,
+// after the last render.
 func Shutdown() {
-	stopOnce.Do(vips.Shutdown)
+	stopOnce.Do(func() {
+		vips.Shutdown()
+		if p, ok := profilePaths[SRGB]; ok {
+			_ = os.RemoveAll(filepath.Dir(p))
+		}
+	})
 }

@@ -56,8 +56,8 @@ type CountingRenderer struct {
 }
 
 // Render renders and counts.
-func (c *CountingRenderer) Render(ctx context.Context, src []byte, spec transform.Spec) (*transform.Result, error) {
-	r, err := c.Renderer.Render(ctx, src, spec)
+func (c *CountingRenderer) Render(ctx context.Context, req transform.Request) (*transform.Result, error) {
+	r, err := c.Renderer.Render(ctx, req)
 	if err == nil {
 		c.N.Add(1)
 	}
@@ -100,6 +100,7 @@ func Start(t testing.TB, opts Options) *Harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	r.SetLogger(log)
 	counting := &CountingRenderer{Renderer: r}
 	reg := prometheus.NewRegistry()
 	h := &Harness{Config: cfg, Store: blob, Catalog: cat, Registry: reg, Renders: &counting.N}
