@@ -24,6 +24,9 @@ type Config struct {
 	StaleWhileRevalidate time.Duration `env:"CACHE_STALE_WHILE_REVALIDATE" envDefault:"1h" help:"Cache-Control stale-while-revalidate hint"`
 	StaleIfError         time.Duration `env:"CACHE_STALE_IF_ERROR" envDefault:"168h" help:"Cache-Control stale-if-error hint"`
 	ErrorMaxAge          time.Duration `env:"CACHE_ERROR_MAX_AGE" envDefault:"60s" help:"Cache-Control max-age for 404 responses"`
+	SigningKeyFile       string        `env:"SIGNING_KEY_FILE" envDefault:"" help:"file with id:hex-key lines; with it, ad-hoc variants need a valid sig (off without it)"`
+	SignPresets          bool          `env:"SIGN_PRESETS" envDefault:"false" help:"with signing on, require signatures on preset URLs too"`
+	SignatureBytes       int           `env:"SIGNATURE_BYTES" envDefault:"16" help:"HMAC-SHA256 bytes kept in a signature (16..32)"`
 	AdminTokenFile       string        `env:"ADMIN_TOKEN_FILE" envDefault:"" help:"file with admin bearer tokens, one per line; the admin API is off without it"`
 }
 
@@ -53,6 +56,9 @@ func (c Config) Validate() error {
 		if d.d < d.min {
 			return fmt.Errorf("EDGESHELF_%s: must be at least %s, got %s", d.key, d.min, d.d)
 		}
+	}
+	if c.SignatureBytes < 16 || c.SignatureBytes > 32 {
+		return fmt.Errorf("EDGESHELF_SIGNATURE_BYTES: must be within 16..32")
 	}
 	if c.MaxHeaderBytes < 1024 {
 		return fmt.Errorf("EDGESHELF_MAX_HEADER_BYTES: must be at least 1KiB")

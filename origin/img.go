@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -24,7 +25,6 @@ import (
 type variantRequest struct {
 	sku, view, preset string
 	format            transform.Format
-	auto              bool
 	locale, hub       string
 	versioned         bool
 }
@@ -40,18 +40,15 @@ func (s *Server) image(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	preset, ok := cat.Preset(req.preset)
-	if !ok {
-		return &catalog.NotFoundError{Kind: "preset", ID: req.preset}
+	spec, err := s.variantSpec(c, cat, req)
+	if err != nil {
+		return err
 	}
-	if req.auto {
-		req.format = negotiate(c.Get(fiber.HeaderAccept))
-		c.Vary(fiber.HeaderAccept)
-	}
-	spec := transform.Spec{
-		Width: preset.Width, Height: preset.Height, Fit: transform.Fit(preset.Fit),
-		Gravity: preset.Gravity, Enlarge: preset.Enlarge, Format: req.format,
-		Quality: preset.Quality, Background: preset.Background,
+	if spec.Format == transform.Auto {
+		spec.Format, err = s.negotiate(c, orig)
+		if err != nil {
+			return err
+		}
 	}
 	if err := spec.Validate(s.Renderer.Config()); err != nil {
 		return err
@@ -93,6 +90,72 @@ func (s *Server) image(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, entry.ContentType)
 	return c.Send(entry.Data)
+}
+
+// notSpec are query parameters that are not part of a variant's spec.
+var notSpec = map[string]bool{"locale": true, "hub": true, "v": true, "sig": true, "kid": true}
+
+// variantSpec builds the spec of a preset or ad-hoc (/_.fmt?w=…) request and
+// checks its signature when signing is on.
+func (s *Server) variantSpec(c *fiber.Ctx, cat *catalog.Catalog, req variantRequest) (transform.Spec, error) {
+	query, err := url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return transform.Spec{}, problem.New(http.StatusBadRequest, "invalid_query", "the query string is malformed")
+	}
+	adhoc := req.preset == "_"
+	if s.signer != nil && (adhoc || s.cfg.SignPresets) {
+		if err := s.signer.Verify(string(c.Request().URI().PathOriginal()), query); err != nil {
+			return transform.Spec{}, err
+		}
+	}
+	if adhoc {
+		if _, ok := query["fmt"]; ok {
+			return transform.Spec{}, problem.New(http.StatusBadRequest, "invalid_spec", "the format comes from the extension (_.webp), not fmt").WithField("fmt")
+		}
+		spec, err := transform.ParseQuery(query, s.Renderer.Config(), notSpec)
+		spec.Format = req.format
+		return spec, err
+	}
+	preset, ok := cat.Preset(req.preset)
+	if !ok {
+		return transform.Spec{}, &catalog.NotFoundError{Kind: "preset", ID: req.preset}
+	}
+	return transform.Spec{
+		Width: preset.Width, Height: preset.Height, Fit: transform.Fit(preset.Fit),
+		Gravity: preset.Gravity, Enlarge: preset.Enlarge, Format: req.format,
+		Quality: preset.Quality, Background: preset.Background,
+	}, nil
+}
+
+// negotiate resolves fmt=auto from the Accept header; it sets Vary: Accept.
+// When the client takes neither AVIF nor WebP, a source with alpha gets PNG
+// (JPEG would flatten it) — the only case that needs the source's header.
+func (s *Server) negotiate(c *fiber.Ctx, orig catalog.Original) (transform.Format, error) {
+	c.Vary(fiber.HeaderAccept)
+	f := negotiate(c.Get(fiber.HeaderAccept))
+	if f != transform.JPEG {
+		return f, nil
+	}
+	id := orig.Key + "@" + orig.ETag
+	hasAlpha, ok := s.alpha.Get(id)
+	if !ok {
+		ctx, cancel := context.WithTimeout(c.UserContext(), s.cfg.RequestTimeout)
+		defer cancel()
+		obj, err := s.Store.Get(ctx, orig.Key, store.GetOptions{MaxBytes: int64(s.Renderer.Config().MaxSourceBytes)})
+		if err != nil {
+			return "", err
+		}
+		info, err := transform.Inspect(obj.Data, s.Renderer.Config())
+		if err != nil {
+			return "", err
+		}
+		hasAlpha = info.HasAlpha
+		s.alpha.Add(id, hasAlpha)
+	}
+	if hasAlpha {
+		return transform.PNG, nil
+	}
+	return transform.JPEG, nil
 }
 
 // render fetches the original and renders it; it runs at most once per key
@@ -207,7 +270,7 @@ func parseVariant(c *fiber.Ctx) (variantRequest, error) {
 	if err != nil {
 		return r, err
 	}
-	r.format, r.auto = f, f == transform.Auto
+	r.format = f
 	r.locale = strings.Clone(c.Query("locale"))
 	r.hub = strings.Clone(c.Query("hub"))
 	if r.locale != "" && !safeToken(r.locale) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/edgeshelf/edgeshelf/cache"
@@ -47,6 +48,9 @@ type Server struct {
 	draining atomic.Bool
 	// adminTokens are SHA-256 digests of the accepted bearer tokens.
 	adminTokens [][32]byte
+	signer      *Signer
+	// alpha remembers which sources have an alpha channel, for fmt=auto.
+	alpha *lru.Cache[string, bool]
 }
 
 // New builds the app and its routes.
@@ -64,6 +68,14 @@ func New(cfg Config, d Deps) (*Server, error) {
 		d.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{Deps: d, cfg: cfg, log: d.Log}
+	s.alpha, _ = lru.New[string, bool](4096)
+	if cfg.SigningKeyFile != "" {
+		signer, err := LoadSigner(cfg.SigningKeyFile, cfg.SignatureBytes)
+		if err != nil {
+			return nil, err
+		}
+		s.signer = signer
+	}
 	if cfg.AdminTokenFile != "" {
 		tokens, err := LoadTokens(cfg.AdminTokenFile)
 		if err != nil {
@@ -104,6 +116,9 @@ func (s *Server) routes() {
 	admin := s.app.Group("/admin", s.requireAdmin)
 	admin.Post("/purge", s.purge)
 }
+
+// Signer is the URL signer, nil when signing is off.
+func (s *Server) Signer() *Signer { return s.signer }
 
 // App exposes the fiber app (tests use App().Test).
 func (s *Server) App() *fiber.App { return s.app }

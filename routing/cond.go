@@ -61,12 +61,23 @@ func compileWhen(src string) (*vm.Program, int, error) {
 	if err != nil {
 		var fe *file.Error
 		if errors.As(err, &fe) {
-			return nil, fe.Line, errors.New(fe.Message)
+			return nil, fe.Line, errors.New(envNames.Replace(fe.Message))
 		}
 		return nil, 0, err
 	}
 	return p, 0, nil
 }
+
+// envNames turns Go type names in compiler messages into what rule
+// authors write: "type routing.OrderEnv has no field totl" becomes
+// "order has no field totl".
+var envNames = strings.NewReplacer(
+	"type routing.OrderEnv", "order",
+	"type routing.DestinationEnv", "destination",
+	"routing.OrderEnv", "order",
+	"routing.DestinationEnv", "destination",
+	"routing.Env", "the condition",
+)
 
 // compileSafe turns a compiler panic into an error: a rules file is data
 // from an admin API and must not crash a replica.

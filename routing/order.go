@@ -74,7 +74,7 @@ func upperCountry(s string) (string, bool) {
 	return s, true
 }
 
-func validPoint(d Destination) error {
+func validPoint(d Destination) *OrderError {
 	if (d.Lat == nil) != (d.Lon == nil) {
 		return orderErr("destination", "lat and lon go together")
 	}

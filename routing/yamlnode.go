@@ -3,6 +3,7 @@ package routing
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -21,15 +22,29 @@ func (p *problems) add(n ast.Node, path, format string, args ...any) {
 	p.list = append(p.list, Problem{Path: path, Line: lineOf(n), Msg: fmt.Sprintf(format, args...)})
 }
 
+// goTypes strips Go struct names from decoder messages ("cannot unmarshal
+// string into Go struct field ruleSpec.Units of type int").
+var goTypes = regexp.MustCompile(`Go struct field \S+ of type `)
+
 // addDecode reports a go-yaml decode error at the token it names, or at n.
+// When the token is the value of one of n's fields, the path names it.
 func (p *problems) addDecode(n ast.Node, path string, err error) {
 	var ye yaml.Error
 	if errors.As(err, &ye) {
 		line := lineOf(n)
 		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
 			line = tk.Position.Line
+			if vals, ok := mapping(n); ok {
+				for _, mv := range vals {
+					if vt := mv.Value.GetToken(); vt != nil && vt.Position != nil &&
+						vt.Position.Line == tk.Position.Line && vt.Position.Column == tk.Position.Column {
+						path += "." + keyName(mv)
+						break
+					}
+				}
+			}
 		}
-		p.list = append(p.list, Problem{Path: path, Line: line, Msg: ye.GetMessage()})
+		p.list = append(p.list, Problem{Path: path, Line: line, Msg: goTypes.ReplaceAllString(ye.GetMessage(), "")})
 		return
 	}
 	p.list = append(p.list, Problem{Path: path, Line: lineOf(n), Msg: strings.ReplaceAll(err.Error(), "\n", " ")})

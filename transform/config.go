@@ -14,6 +14,7 @@ type Config struct {
 	MaxSourceBytes  bytesize.Size `env:"MAX_SOURCE_BYTES" envDefault:"64MiB" help:"largest source file accepted"`
 	MaxOutputWidth  int           `env:"MAX_OUTPUT_WIDTH" envDefault:"4096" help:"largest output width a variant may ask for"`
 	MaxOutputHeight int           `env:"MAX_OUTPUT_HEIGHT" envDefault:"4096" help:"largest output height a variant may ask for"`
+	MaxDPR          float64       `env:"MAX_DPR" envDefault:"4" help:"largest device-pixel ratio an ad-hoc variant may ask for"`
 	Concurrency     int           `env:"RENDER_CONCURRENCY" envDefault:"0" help:"renders running at once (0 = number of CPUs)"`
 	Queue           int           `env:"RENDER_QUEUE" envDefault:"64" help:"renders allowed to wait for a slot; beyond it requests get 503 with Retry-After"`
 	RenderTimeout   time.Duration `env:"RENDER_TIMEOUT" envDefault:"20s" help:"longest a request waits for its render"`
@@ -36,6 +37,7 @@ func (c Config) Validate() error {
 		{c.MaxSourceBytes > 0, "MAX_SOURCE_BYTES", "must be > 0"},
 		{c.MaxOutputWidth > 0 && c.MaxOutputWidth <= 16384, "MAX_OUTPUT_WIDTH", "must be within 1..16384"},
 		{c.MaxOutputHeight > 0 && c.MaxOutputHeight <= 16384, "MAX_OUTPUT_HEIGHT", "must be within 1..16384"},
+		{c.MaxDPR >= 1 && c.MaxDPR <= 8, "MAX_DPR", "must be within 1..8"},
 		{c.Concurrency >= 0, "RENDER_CONCURRENCY", "must be ≥ 0"},
 		{c.Queue >= 0, "RENDER_QUEUE", "must be ≥ 0"},
 		{c.RenderTimeout > 0, "RENDER_TIMEOUT", "must be > 0"},
@@ -52,6 +54,13 @@ func (c Config) Validate() error {
 		}
 	}
 	return nil
+}
+
+func (c Config) maxDPR() float64 {
+	if c.MaxDPR < 1 {
+		return 1
+	}
+	return c.MaxDPR
 }
 
 func (c Config) concurrency() int {

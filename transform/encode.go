@@ -28,6 +28,7 @@ func encode(st *state) error {
 		p.OptimizeCoding = true
 		p.Interlace = img.Width()*img.Height() > 400*400 // progressive pays off on larger images
 		data, _, err = img.ExportJpeg(p)
+		data = dropJPEGExif(data)
 	case PNG:
 		p := vips.NewPngExportParams()
 		p.StripMetadata = false
@@ -38,6 +39,9 @@ func encode(st *state) error {
 		p.Quality = orDefault(q, st.cfg.QualityWebP)
 		p.ReductionEffort = st.cfg.WebPEffort
 		data, _, err = img.ExportWebp(p)
+		if err == nil {
+			data, err = embedWebPICC(dropWebPExif(data), img.GetICCProfile(), img.Width(), img.Height())
+		}
 	case AVIF:
 		p := vips.NewAvifExportParams()
 		p.StripMetadata = false

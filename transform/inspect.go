@@ -20,6 +20,8 @@ type Info struct {
 	HasICC         bool
 	Interpretation string
 	Orientation    int
+	// ICCProfile is the embedded profile, if any.
+	ICCProfile []byte
 }
 
 // sourceTypes are the formats accepted as originals. SVG and PDF are refused:
@@ -72,6 +74,9 @@ func Inspect(src []byte, cfg Config) (Info, error) {
 		HasICC:         img.HasICCProfile(),
 		Interpretation: interpretationName(img.Interpretation()),
 		Orientation:    img.Orientation(),
+	}
+	if info.HasICC {
+		info.ICCProfile = img.GetICCProfile()
 	}
 	// Only the first frame is rendered, so frames do not count against the
 	// pixel limit; the decoder never allocates more than one.

@@ -8,6 +8,27 @@ import (
 	"github.com/edgeshelf/edgeshelf/transform/colour"
 )
 
+// intended is the declared colour as the look means to show it: through the
+// locale's tone (a warm profile is warm on purpose), without calibration.
+// QA compares against this, so it flags what went wrong, not what was asked.
+func intended(declared colour.Lab, look Look) colour.Lab {
+	space := look.rgbSpace()
+	m := toneMatrix(look.Tone, [3]float64{1, 1, 1}, space)
+	if isIdentity(m) {
+		return declared
+	}
+	r, g, b, _ := space.FromLab(declared)
+	tr := space.Transfer
+	in := [3]float64{tr.ToLinear(r), tr.ToLinear(g), tr.ToLinear(b)}
+	var out [3]float64
+	for i := range 3 {
+		for j := range 3 {
+			out[i] += m[i][j] * in[j]
+		}
+	}
+	return labOf(out, space)
+}
+
 // qa measures the swatch as the buyer gets it — the encoded variant, after
 // calibration, tone, conversion to the output space and compression — and
 // records its CIEDE2000 distance from the declared colour. A swatch cut off
@@ -41,7 +62,7 @@ func qa(st *state) error {
 		return err
 	}
 	lin := meanLinear(raw, img.Width(), img.Height(), img.Bands(), [4]float64{0, 0, 1, 1})
-	de := colour.DeltaE2000(labOf(lin, st.look.rgbSpace()), sw.Lab)
+	de := colour.DeltaE2000(labOf(lin, st.look.rgbSpace()), intended(sw.Lab, st.look))
 	st.deltaE = &de
 	return nil
 }

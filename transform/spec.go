@@ -81,34 +81,33 @@ type Spec struct {
 	Background string
 }
 
-// Canonical is the spec's cache-key form: every field in a fixed order with
-// defaults filled in, so equivalent specs share one key.
+// Canonical is the spec's cache-key form: a query string of every
+// parameter that can change the output, in a fixed order with defaults
+// filled in, so equivalent specs share one key. ParseSpec reads it back.
 func (s Spec) Canonical() string {
 	n := s.normalised()
 	var b strings.Builder
-	b.WriteString("w=")
-	b.WriteString(strconv.Itoa(n.Width))
-	b.WriteString(",h=")
-	b.WriteString(strconv.Itoa(n.Height))
-	b.WriteString(",fit=")
+	b.WriteString("bg=")
+	b.WriteString(strings.TrimPrefix(n.Background, "#"))
+	if n.Enlarge {
+		b.WriteString("&enlarge=1")
+	}
+	b.WriteString("&fit=")
 	b.WriteString(string(n.Fit))
-	if n.Fit == Cover {
-		b.WriteString(",g=")
+	b.WriteString("&fmt=")
+	b.WriteString(string(n.Format))
+	if n.Gravity != "" {
+		b.WriteString("&g=")
 		b.WriteString(n.Gravity)
 	}
-	if n.Enlarge {
-		b.WriteString(",enlarge")
-	}
-	b.WriteString(",fmt=")
-	b.WriteString(string(n.Format))
+	b.WriteString("&h=")
+	b.WriteString(strconv.Itoa(n.Height))
 	if n.Quality > 0 {
-		b.WriteString(",q=")
+		b.WriteString("&q=")
 		b.WriteString(strconv.Itoa(n.Quality))
 	}
-	if n.Fit == Contain || n.Format == JPEG {
-		b.WriteString(",bg=")
-		b.WriteString(n.Background)
-	}
+	b.WriteString("&w=")
+	b.WriteString(strconv.Itoa(n.Width))
 	return b.String()
 }
 
@@ -118,54 +117,65 @@ func (s Spec) normalised() Spec {
 	if s.Fit == "" {
 		s.Fit = Inside
 	}
-	if s.Fit != Cover || s.Gravity == "" {
+	switch {
+	case s.Fit != Cover:
+		s.Gravity = "" // only a crop has a position
+	case s.Gravity == "":
 		s.Gravity = "centre"
 	}
-	if s.Fit != Cover {
-		s.Gravity = ""
+	if s.Fit == Fill {
+		s.Enlarge = false // fill forces the exact size either way
 	}
 	if s.Format == PNG {
 		s.Quality = 0 // PNG is lossless: quality changes nothing
 	}
 	s.Background = strings.ToLower(s.Background)
-	if s.Background == "" {
-		s.Background = "#ffffff"
+	if s.Background == "" || (s.Format != JPEG && s.Fit != Contain) {
+		s.Background = "#ffffff" // no flattening or padding: the colour is unused
 	}
 	return s
 }
 
-// Validate checks a spec against the configured limits.
+// Validate checks a spec against the configured limits; the format must be
+// resolved (not auto).
 func (s Spec) Validate(cfg Config) error {
-	bad := func(field, format string, args ...any) error {
-		return problem.New(http.StatusBadRequest, "invalid_spec", format, args...).WithField(field)
-	}
 	switch {
 	case s.Width < 0 || s.Width > cfg.MaxOutputWidth:
-		return bad("w", "width %d is outside 0..%d", s.Width, cfg.MaxOutputWidth)
+		return badParam("w", "width %d is outside 0..%d", s.Width, cfg.MaxOutputWidth)
 	case s.Height < 0 || s.Height > cfg.MaxOutputHeight:
-		return bad("h", "height %d is outside 0..%d", s.Height, cfg.MaxOutputHeight)
+		return badParam("h", "height %d is outside 0..%d", s.Height, cfg.MaxOutputHeight)
 	case s.Quality < 0 || s.Quality > 100:
-		return bad("q", "quality %d is outside 1..100", s.Quality)
+		return badParam("q", "quality %d is outside 1..100", s.Quality)
+	case s.Width == 0 && s.Height == 0:
+		return badParam("w", "a variant needs a width, a height or both")
 	}
-	switch s.Fit {
-	case "", Inside:
-	case Cover, Contain, Fill:
-		if s.Width == 0 || s.Height == 0 {
-			return bad("fit", "fit %s needs both a width and a height", s.Fit)
-		}
-	default:
-		return bad("fit", "fit %q is not one of cover, contain, inside, fill", s.Fit)
-	}
-	if _, ok := gravities[s.normalised().Gravity]; !ok && s.Fit == Cover {
-		return bad("gravity", "gravity %q is not one of centre, north, south, east, west, north-east, north-west, south-east, south-west, attention, entropy", s.Gravity)
-	}
-	if _, err := parseHex(s.normalised().Background); err != nil {
-		return bad("bg", "%v", err)
+	if err := s.validateShape(); err != nil {
+		return err
 	}
 	switch s.Format {
 	case JPEG, PNG, WebP, AVIF:
 	default:
-		return bad("format", "format %q must be resolved before rendering", s.Format)
+		return badParam("format", "format %q must be resolved before rendering", s.Format)
+	}
+	return nil
+}
+
+// validateShape checks fit, gravity and background.
+func (s Spec) validateShape() error {
+	switch s.Fit {
+	case "", Inside:
+	case Cover, Contain, Fill:
+		if s.Width == 0 || s.Height == 0 {
+			return badParam("fit", "fit %s needs both a width and a height", s.Fit)
+		}
+	default:
+		return badParam("fit", "fit %q is not one of cover, contain, inside, fill", s.Fit)
+	}
+	if _, ok := gravities[s.normalised().Gravity]; !ok && s.Fit == Cover {
+		return badParam("g", "gravity %q is not one of centre, north, south, east, west, north-east, north-west, south-east, south-west, attention, entropy", s.Gravity)
+	}
+	if _, err := parseHex(s.normalised().Background); err != nil {
+		return badParam("bg", "%v", err)
 	}
 	return nil
 }

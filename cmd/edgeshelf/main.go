@@ -3,6 +3,7 @@
 //	edgeshelf [serve] [flags]   serve the API (default)
 //	edgeshelf version           print the version
 //	edgeshelf config            print the configuration table (Markdown)
+//	edgeshelf sign [flags] URL  print URL signed with the first key of --signing-key-file
 package main
 
 import (
@@ -56,8 +57,20 @@ func run(args, environ []string, stdout, stderr io.Writer) int {
 	case "config":
 		fmt.Fprint(stdout, config.Markdown())
 		return 0
+	case "sign":
+		if len(args) == 0 {
+			fmt.Fprintln(stderr, "usage: edgeshelf sign [--signing-key-file FILE] URL")
+			return 2
+		}
+		signed, err := sign(args[:len(args)-1], environ, args[len(args)-1], stderr)
+		if err != nil {
+			fmt.Fprintln(stderr, "edgeshelf:", err)
+			return 1
+		}
+		fmt.Fprintln(stdout, signed)
+		return 0
 	default:
-		fmt.Fprintf(stderr, "edgeshelf: unknown command %q (want serve, version or config)\n", cmd)
+		fmt.Fprintf(stderr, "edgeshelf: unknown command %q (want serve, version, config or sign)\n", cmd)
 		return 2
 	}
 }
@@ -70,6 +83,21 @@ func versionString() string {
 		return bi.Main.Version
 	}
 	return "dev"
+}
+
+func sign(args, environ []string, raw string, stderr io.Writer) (string, error) {
+	cfg, err := config.Load(args, environ, stderr)
+	if err != nil {
+		return "", err
+	}
+	if cfg.Origin.SigningKeyFile == "" {
+		return "", origin.ErrNoSigner
+	}
+	signer, err := origin.LoadSigner(cfg.Origin.SigningKeyFile, cfg.Origin.SignatureBytes)
+	if err != nil {
+		return "", err
+	}
+	return origin.SignURL(signer, raw)
 }
 
 func serve(args, environ []string, stderr io.Writer) error {

@@ -1,0 +1,108 @@
+package transform_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/edgeshelf/edgeshelf/transform"
+	"github.com/edgeshelf/edgeshelf/transform/colour"
+)
+
+var amberSwatch = &transform.Swatch{Rect: [4]float64{0.42, 0.45, 0.16, 0.08}, Lab: colour.Lab{L: 57.3, A: 30.1, B: 58.0}}
+
+// TestCalibration: the hub photo, shot under tungsten light, is brought back
+// to the declared colour; without calibration it stays visibly off.
+func TestCalibration(t *testing.T) {
+	r, err := transform.New(defaultConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []string{"amber-oud-50ml/front@eu-waw.jpg", "amber-oud-50ml/front.jpg"} {
+		for _, space := range []transform.Space{transform.SRGB, transform.DisplayP3} {
+			deltaE := map[bool]float64{}
+			for _, calibrate := range []bool{true, false} {
+				res, err := r.Render(context.Background(), transform.Request{
+					Source: demoOriginal(t, src), SourceID: src,
+					Spec: transform.Spec{Width: 480, Format: transform.WebP},
+					Look: transform.Look{Space: space, Swatch: amberSwatch, Calibrate: calibrate},
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.DeltaE == nil {
+					t.Fatalf("%s %s: no ΔE measured", src, space)
+				}
+				deltaE[calibrate] = *res.DeltaE
+			}
+			t.Logf("%s %s: ΔE2000 %.2f calibrated, %.2f not", src, space, deltaE[true], deltaE[false])
+			if deltaE[true] > 2 {
+				t.Errorf("%s %s: calibrated swatch ΔE2000 %.2f, want ≤ 2", src, space, deltaE[true])
+			}
+			if src == "amber-oud-50ml/front@eu-waw.jpg" && deltaE[false] < deltaE[true]+1.5 {
+				t.Errorf("%s %s: uncalibrated ΔE2000 %.2f is not measurably above calibrated %.2f", src, space, deltaE[false], deltaE[true])
+			}
+		}
+	}
+}
+
+// TestOutputProfiles: every variant carries the compact profile of its
+// space, and the P3 variant differs from the sRGB one.
+func TestOutputProfiles(t *testing.T) {
+	cfg := defaultConfig(t)
+	r, err := transform.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := demoOriginal(t, "amber-oud-50ml/front.jpg") // Display P3 source
+	out := map[transform.Space][]byte{}
+	for _, f := range []transform.Format{transform.JPEG, transform.PNG, transform.WebP, transform.AVIF} {
+		for space, want := range map[transform.Space]string{transform.SRGB: "sRGB (edgeshelf compact)", transform.DisplayP3: "Display P3 (edgeshelf compact)"} {
+			res, err := r.Render(context.Background(), transform.Request{Source: src, Spec: transform.Spec{Width: 200, Format: f}, Look: transform.Look{Space: space}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			info, err := transform.Inspect(res.Data, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			desc, err := colour.ProfileDescription(info.ICCProfile)
+			if err != nil || desc != want {
+				t.Errorf("%s %s: embedded profile %q (%v), want %q", f, space, desc, err, want)
+			}
+			out[space] = res.Data
+		}
+		if string(out[transform.SRGB]) == string(out[transform.DisplayP3]) {
+			t.Errorf("%s: sRGB and P3 variants are the same bytes", f)
+		}
+	}
+}
+
+// TestMetadataStripped: no EXIF (camera, GPS) or XMP leaves the origin; the
+// only metadata a variant keeps is its ICC profile.
+func TestMetadataStripped(t *testing.T) {
+	cfg := defaultConfig(t)
+	r, err := transform.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := demoOriginal(t, "label-polo/front.jpg") // carries 3.9 KB of EXIF and XMP
+	if !bytes.Contains(src, []byte("Exif")) {
+		t.Fatal("the fixture lost its EXIF")
+	}
+	for _, f := range []transform.Format{transform.JPEG, transform.WebP, transform.PNG} {
+		res, err := r.Render(context.Background(), transform.Request{Source: src, Spec: transform.Spec{Width: 200, Format: f}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, marker := range []string{"Exif", "EXIF", "xmp", "Photoshop", "GPS"} {
+			if bytes.Contains(res.Data, []byte(marker)) {
+				t.Errorf("%s output contains %q", f, marker)
+			}
+		}
+		info, err := transform.Inspect(res.Data, cfg)
+		if err != nil || !info.HasICC {
+			t.Errorf("%s output lost its ICC profile (%v)", f, err)
+		}
+	}
+}

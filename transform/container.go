@@ -1,0 +1,60 @@
+package transform
+
+import (
+	"bytes"
+	"encoding/binary"
+)
+
+// libvips writes a fresh EXIF block (resolution, colour space, pixel size)
+// even after every metadata field is removed, unless told to strip — which
+// would drop the ICC profile too. These remove that block from JPEG and WebP
+// files: ~200 bytes per variant nobody reads.
+
+// dropJPEGExif removes APP1 "Exif" segments before the first scan.
+func dropJPEGExif(b []byte) []byte {
+	if len(b) < 4 || b[0] != 0xFF || b[1] != 0xD8 {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	out = append(out, b[:2]...)
+	i := 2
+	for i+4 <= len(b) && b[i] == 0xFF {
+		marker := b[i+1]
+		if marker == 0xDA { // start of scan: the rest is image data
+			break
+		}
+		n := int(binary.BigEndian.Uint16(b[i+2 : i+4]))
+		end := i + 2 + n
+		if n < 2 || end > len(b) {
+			return b // malformed: leave it alone
+		}
+		if !(marker == 0xE1 && bytes.HasPrefix(b[i+4:end], []byte("Exif\x00\x00"))) {
+			out = append(out, b[i:end]...)
+		}
+		i = end
+	}
+	return append(out, b[i:]...)
+}
+
+// dropWebPExif removes the EXIF chunk and clears its VP8X flag.
+func dropWebPExif(b []byte) []byte {
+	if len(b) < 30 || string(b[0:4]) != "RIFF" || string(b[12:16]) != "VP8X" {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	out = append(out, b[:12]...)
+	for i := 12; i+8 <= len(b); {
+		n := int(binary.LittleEndian.Uint32(b[i+4 : i+8]))
+		end := i + 8 + n + n%2
+		if end > len(b) {
+			return b
+		}
+		if string(b[i:i+4]) != "EXIF" {
+			out = append(out, b[i:end]...)
+		}
+		i = end
+	}
+	out[20] &^= 0x08 // VP8X flags: no EXIF
+	binary.LittleEndian.PutUint32(out[4:8], uint32(len(out)-8))
+	return out
+}
