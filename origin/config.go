@@ -27,6 +27,7 @@ type Config struct {
 	SigningKeyFile       string        `env:"SIGNING_KEY_FILE" envDefault:"" help:"file with id:hex-key lines; with it, ad-hoc variants need a valid sig (off without it)"`
 	SignPresets          bool          `env:"SIGN_PRESETS" envDefault:"false" help:"with signing on, require signatures on preset URLs too"`
 	SignatureBytes       int           `env:"SIGNATURE_BYTES" envDefault:"16" help:"HMAC-SHA256 bytes kept in a signature (16..32)"`
+	DeltaEThreshold      float64       `env:"COLOUR_DELTAE_THRESHOLD" envDefault:"2.0" help:"swatch ΔE2000 above which a variant is listed by /admin/reports/colour"`
 	AdminTokenFile       string        `env:"ADMIN_TOKEN_FILE" envDefault:"" help:"file with admin bearer tokens, one per line; the admin API is off without it"`
 }
 
@@ -56,6 +57,9 @@ func (c Config) Validate() error {
 		if d.d < d.min {
 			return fmt.Errorf("EDGESHELF_%s: must be at least %s, got %s", d.key, d.min, d.d)
 		}
+	}
+	if c.DeltaEThreshold <= 0 || c.DeltaEThreshold > 100 {
+		return fmt.Errorf("EDGESHELF_COLOUR_DELTAE_THRESHOLD: must be within (0, 100]")
 	}
 	if c.SignatureBytes < 16 || c.SignatureBytes > 32 {
 		return fmt.Errorf("EDGESHELF_SIGNATURE_BYTES: must be within 16..32")

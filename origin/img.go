@@ -84,6 +84,12 @@ func (s *Server) image(c *fiber.Ctx) error {
 	h.Set("Server-Timing", timing)
 	if entry.DeltaE != nil {
 		h.Set("X-Colour-DeltaE", strconv.FormatFloat(*entry.DeltaE, 'f', 2, 64))
+		if src != cache.FromL1 {
+			s.colour.record(key, ColourIssue{
+				SKU: req.sku, View: req.view, Hub: orig.Hub, Locale: localeName, Variant: spec.Canonical(),
+				URL: strings.Clone(c.OriginalURL()), DeltaE: *entry.DeltaE, Measured: entry.Created,
+			})
+		}
 	}
 	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && etagMatches(inm, entry.ETag) {
 		return c.SendStatus(http.StatusNotModified)

@@ -50,7 +50,8 @@ type Server struct {
 	adminTokens [][32]byte
 	signer      *Signer
 	// alpha remembers which sources have an alpha channel, for fmt=auto.
-	alpha *lru.Cache[string, bool]
+	alpha  *lru.Cache[string, bool]
+	colour *colourReport
 }
 
 // New builds the app and its routes.
@@ -84,6 +85,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		s.adminTokens = tokens
 	}
 	s.m = newHTTPMetrics(d.Registry)
+	s.colour = newColourReport(cfg.DeltaEThreshold, d.Registry)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "edgeshelf",
 		ErrorHandler:          s.errorHandler,
@@ -115,6 +117,7 @@ func (s *Server) routes() {
 	// Every /admin route is registered on this group, behind the token check.
 	admin := s.app.Group("/admin", s.requireAdmin)
 	admin.Post("/purge", s.purge)
+	admin.Get("/reports/colour", s.reportColour)
 }
 
 // Signer is the URL signer, nil when signing is off.

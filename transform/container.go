@@ -28,7 +28,7 @@ func dropJPEGExif(b []byte) []byte {
 		if n < 2 || end > len(b) {
 			return b // malformed: leave it alone
 		}
-		if !(marker == 0xE1 && bytes.HasPrefix(b[i+4:end], []byte("Exif\x00\x00"))) {
+		if marker != 0xE1 || !bytes.HasPrefix(b[i+4:end], []byte("Exif\x00\x00")) {
 			out = append(out, b[i:end]...)
 		}
 		i = end

@@ -8,7 +8,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	transform.Startup(transform.Config{VipsThreads: 1})
+	if err := transform.Startup(transform.Config{VipsThreads: 1}); err != nil {
+		panic(err)
+	}
 	code := m.Run()
 	transform.Shutdown()
 	os.Exit(code)

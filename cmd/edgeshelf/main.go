@@ -124,7 +124,9 @@ func serve(args, environ []string, stderr io.Writer) error {
 	}
 	go cat.Run(ctx)
 
-	transform.Startup(cfg.Transform)
+	if err := transform.Startup(cfg.Transform); err != nil {
+		return fmt.Errorf("starting libvips: %w", err)
+	}
 	defer transform.Shutdown()
 	renderer, err := transform.New(cfg.Transform)
 	if err != nil {

@@ -79,7 +79,7 @@ func main() {
 	if _, err := os.Stat(root); err != nil {
 		log.Fatalf("run from the repository root: %v", err)
 	}
-	transform.Startup(transform.Config{VipsThreads: 1})
+	must(transform.Startup(transform.Config{VipsThreads: 1}))
 	defer transform.Shutdown()
 
 	adobe, err := transform.WriteProfile(colour.AdobeRGBProfile())

@@ -95,7 +95,9 @@ func Start(t testing.TB, opts Options) *Harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	transform.Startup(cfg.Transform)
+	if err := transform.Startup(cfg.Transform); err != nil {
+		t.Fatal(err)
+	}
 	r, err := transform.New(cfg.Transform)
 	if err != nil {
 		t.Fatal(err)
