@@ -11,7 +11,7 @@ VERSITYGW_VERSION := v1.8.0
 FUZZTIME ?= 30s
 APT_PACKAGES := libvips-dev pkg-config
 
-.PHONY: all run test lint bench fuzz tools vips build clean demo config-table
+.PHONY: all run test lint bench fuzz tools vips build clean demo config-table k8s-check
 
 all: lint test
 
@@ -74,3 +74,7 @@ vips:
 
 clean:
 	rm -rf $(BIN) demo/results
+
+## k8s-check: build every kustomize overlay and check it against the binary's config (offline)
+k8s-check: vips
+	$(GO) test -count=1 ./k8s/...

@@ -312,9 +312,12 @@ func checkPod(t *testing.T, d *appsv1.Deployment) *corev1.Container {
 	if spec.AutomountServiceAccountToken == nil || *spec.AutomountServiceAccountToken {
 		t.Errorf("automountServiceAccountToken must be false: edgeshelf never calls the Kubernetes API")
 	}
+	// The last path element carries the tag (a registry host may carry a port).
 	ref := c.Image
-	if ref == "edgeshelf" || !strings.Contains(ref, ":") || strings.HasSuffix(ref, ":latest") {
-		t.Errorf("image %q: want the release image with a pinned tag (kustomize images: in base)", ref)
+	_, tag, tagged := strings.Cut(ref[strings.LastIndex(ref, "/")+1:], ":")
+	pinned := (tagged && tag != "latest") || strings.Contains(ref, "@sha256:")
+	if !strings.Contains(ref, "/") || !pinned {
+		t.Errorf("image %q: want the release image with a pinned tag or digest (kustomize images: in base)", ref)
 	}
 	return c
 }
@@ -687,8 +690,8 @@ const (
 // overlay only (a probe, a limit, the image tag) fails here.
 func TestOverlaysDiffer(t *testing.T) {
 	type region struct {
-		name, ns, store, hubs string
-		objs                  map[string]map[string]any
+		name, ns, hubs string
+		objs           map[string]map[string]any
 	}
 	var regions []region
 	for _, o := range overlays {
@@ -696,11 +699,6 @@ func TestOverlaysDiffer(t *testing.T) {
 		r := region{name: o, objs: map[string]map[string]any{}}
 		d := one[appsv1.Deployment](t, b)
 		r.ns = one[corev1.Namespace](t, b).Name
-		for _, e := range d.Spec.Template.Spec.Containers[0].Env {
-			if e.Name == "EDGESHELF_STORE" {
-				r.store = e.Value
-			}
-		}
 		r.hubs = d.Annotations[hubsAnnotation]
 		if got := d.Spec.Template.Labels[regionLabel]; got != o {
 			t.Errorf("%s: pods carry %s=%q, want %q", o, regionLabel, got, o)
@@ -718,14 +716,14 @@ func TestOverlaysDiffer(t *testing.T) {
 		}
 		regions = append(regions, r)
 	}
+	// Regions may share a bucket (DESIGN.md), but not a namespace: the
+	// overlays must be able to run side by side in one cluster.
 	seen := map[string]string{}
 	for _, r := range regions {
-		for _, v := range []string{r.ns, r.store} {
-			if prev, dup := seen[v]; dup {
-				t.Errorf("%s and %s share %q; each region needs its own", prev, r.name, v)
-			}
-			seen[v] = r.name
+		if prev, dup := seen[r.ns]; dup {
+			t.Errorf("%s and %s share namespace %q", prev, r.name, r.ns)
 		}
+		seen[r.ns] = r.name
 	}
 	ref := regions[0]
 	for _, r := range regions[1:] {

@@ -63,10 +63,11 @@ type nodeState struct {
 	mask     uint64 // lines the node can ship
 	age      time.Duration
 	dist     float64 // -1 unknown
-	// first line the node falls short on, to explain it
-	short            bool
-	shortLine        int
-	shortHeld, short2 int
+	// The first line the node falls short on, to explain it.
+	short     bool
+	shortLine int
+	shortHeld int
+	shortNeed int
 }
 
 func (s *nodeState) reject(rule, reason, detail string) {
@@ -126,6 +127,10 @@ func (e *Engine) policy(rs *RuleSet) policy {
 	}
 	return p
 }
+
+// noCarrierDetail is constant so rejecting dozens of far-away hubs per
+// decision allocates nothing; the region is in the decision.
+const noCarrierDetail = "none of the node's carriers has a transit time for the destination"
 
 var noLocale = &localeInfo{badge: compileBadge(fallbackBadge), stale: compileBadge(fallbackBadge)}
 
@@ -216,6 +221,7 @@ func (e *Engine) decide(rs *RuleSet, o *Order, now time.Time) (*Decision, error)
 
 	// 1. Rules, in order.
 	var slaRule, splitRule, preferRule *rule
+	costCountry, costRegion, costStar := rs.costKey(country), rs.costKey(region), rs.costKey("*")
 	for ri := range rs.rules {
 		r := &rs.rules[ri]
 		if !sc.applies(rs, r, o, lines, units, country, region, loc, now) {
@@ -239,7 +245,7 @@ func (e *Engine) decide(rs *RuleSet, o *Order, now time.Time) (*Decision, error)
 				case d < 0:
 					st[t].reject(r.label, ReasonTooFar, "the destination cannot be placed (no lat/lon and "+country+" is not in the centroid table)")
 				case d > r.km:
-					st[t].reject(r.label, ReasonTooFar, strconv.Itoa(int(math.Round(d)))+" km, limit "+strconv.Itoa(int(r.km))+" km")
+					st[t].reject(r.label, ReasonTooFar, r.detail) // the distance itself is in the alternative
 				}
 			}
 		case kPrefer:
@@ -250,7 +256,7 @@ func (e *Engine) decide(rs *RuleSet, o *Order, now time.Time) (*Decision, error)
 			}
 		case kCost:
 			for _, t := range r.targets {
-				if v, ok := r.costs[t].lookup(country, region); ok {
+				if v, ok := r.costs[t].lookup(costCountry, costRegion, costStar); ok {
 					st[t].cost = v
 				}
 			}
@@ -273,7 +279,7 @@ func (e *Engine) decide(rs *RuleSet, o *Order, now time.Time) (*Decision, error)
 		}
 		cs := n.carriersFor(country, region)
 		if cs == nil {
-			s.reject("", ReasonNoCarrier, "no carrier of "+n.ID+" delivers to "+region)
+			s.reject("", ReasonNoCarrier, noCarrierDetail)
 			continue
 		}
 		s.carriers = cs
@@ -397,7 +403,7 @@ func (e *Engine) stock(n *node, s *nodeState, lines []Line, now time.Time, skipA
 		if lv.Qty >= need {
 			s.mask |= 1 << uint(j)
 		} else if !s.short {
-			s.short, s.shortLine, s.shortHeld, s.short2 = true, j, lv.Qty, need
+			s.short, s.shortLine, s.shortHeld, s.shortNeed = true, j, lv.Qty, need
 		}
 	}
 }
@@ -408,7 +414,7 @@ func (s *nodeState) shortfall(lines []Line) (rule, reason, detail string) {
 	held := strconv.Itoa(s.shortHeld) + " of " + l.SKU
 	if s.shortHeld >= l.Qty {
 		rule = s.minRule
-		detail = "holds " + held + ", min_inventory is " + strconv.Itoa(s.short2)
+		detail = "holds " + held + ", min_inventory is " + strconv.Itoa(s.shortNeed)
 		if rule == "" {
 			detail += " (default)"
 		}
@@ -544,7 +550,7 @@ func (e *Engine) noNode(rs *RuleSet, st []nodeState, lines []Line, maxShipments 
 	err := &NoNodeError{RulesVersion: rs.version, Candidates: make([]Alternative, len(rs.nodes))}
 	for i := range rs.nodes {
 		s := &st[i]
-		a := Alternative{Node: rs.nodes[i].Node, DistanceKM: km(s.dist), Rule: s.rule, Reason: s.reason, Detail: s.detail, MaxHours: s.maxH}
+		a := Alternative{Node: &rs.nodes[i].Node, DistanceKM: km(s.dist), Rule: s.rule, Reason: s.reason, Detail: s.detail, MaxHours: s.maxH}
 		if !s.rejected {
 			_, _, why := s.shortfall(lines)
 			a.Reason = ReasonPartial
@@ -643,7 +649,7 @@ func alternatives(rs *RuleSet, sc *scratch, lines []Line) []Alternative {
 		}
 		s := &st[i]
 		scores = append(scores, s.score)
-		a := Alternative{Node: rs.nodes[i].Node, Score: &scores[len(scores)-1], MaxHours: s.maxH, DistanceKM: km(s.dist)}
+		a := Alternative{Node: &rs.nodes[i].Node, Score: &scores[len(scores)-1], MaxHours: s.maxH, DistanceKM: km(s.dist)}
 		if s.short {
 			a.Rule, _, a.Detail = s.shortfall(lines)
 			a.Reason = ReasonPartial
@@ -652,7 +658,7 @@ func alternatives(rs *RuleSet, sc *scratch, lines []Line) []Alternative {
 	}
 	for i := range rs.nodes {
 		if s := &st[i]; s.rejected {
-			out = append(out, Alternative{Node: rs.nodes[i].Node, MaxHours: s.maxH, DistanceKM: km(s.dist), Rule: s.rule, Reason: s.reason, Detail: s.detail})
+			out = append(out, Alternative{Node: &rs.nodes[i].Node, MaxHours: s.maxH, DistanceKM: km(s.dist), Rule: s.rule, Reason: s.reason, Detail: s.detail})
 		}
 	}
 	return out

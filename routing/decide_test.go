@@ -475,11 +475,44 @@ func TestWhenRuntimeError(t *testing.T) {
 }
 
 func TestNoNodeErrorMessage(t *testing.T) {
-	err := &NoNodeError{Candidates: []Alternative{{Node: Node{ID: "eu-waw"}, Reason: ReasonOutOfStock, Detail: "holds 0 of x, 1 ordered"}}}
+	err := &NoNodeError{Candidates: []Alternative{{Node: &Node{ID: "eu-waw"}, Reason: ReasonOutOfStock, Detail: "holds 0 of x, 1 ordered"}}}
 	if want := "routing: no fulfilment node can ship the order: eu-waw out_of_stock (holds 0 of x, 1 ordered)"; err.Error() != want {
 		t.Errorf("Error() = %q", err.Error())
 	}
 	if err.Code() != "no_fulfilment_node" {
 		t.Errorf("Code() = %q", err.Code())
+	}
+}
+
+// cover picks the fewest nodes, preferring better-ranked ones; greedy is
+// the fallback when the exact search runs out of budget.
+func TestCover(t *testing.T) {
+	st := make([]nodeState, 5)
+	for i, m := range []uint64{0b0011, 0b0100, 0b1100, 0b1000, 0b0111} {
+		st[i].mask = m
+	}
+	all := uint64(0b1111)
+	for _, tc := range []struct {
+		ranked  []int
+		maxShip int
+		want    []int
+	}{
+		{[]int{0, 1, 2, 3, 4}, 2, []int{0, 2}},
+		{[]int{4, 0, 1, 2, 3}, 2, []int{4, 2}},
+		{[]int{0, 1, 3}, 2, nil},
+		{[]int{0, 1, 3}, 3, []int{0, 1, 3}},
+		{[]int{1, 3}, 3, nil},
+	} {
+		got := cover(tc.ranked, st, all, tc.maxShip, nil)
+		if !equalInts(got, tc.want) {
+			t.Errorf("cover(%v, max %d) = %v, want %v", tc.ranked, tc.maxShip, got, tc.want)
+		}
+	}
+	cands, masks := []int{7, 8, 9}, []uint64{0b0011, 0b1100, 0b0110}
+	if got := greedyCover(cands, masks, all, 2, nil); !equalInts(got, []int{7, 8}) {
+		t.Errorf("greedyCover = %v", got)
+	}
+	if got := greedyCover(cands, masks[:1], all, 2, nil); len(got) != 0 {
+		t.Errorf("greedyCover without a cover = %v", got)
 	}
 }

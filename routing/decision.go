@@ -64,7 +64,9 @@ type Shipment struct {
 // Alternative is a node that was not chosen: either eligible with its score
 // (Reason empty or partial_stock) or rejected by Rule for Reason.
 type Alternative struct {
-	Node       Node     `json:"node"`
+	// Node points into the RuleSet (every decision lists every node, and
+	// copying them dominated the cost of a decision): read-only.
+	Node       *Node    `json:"node"`
 	Score      *float64 `json:"score,omitempty"`
 	MaxHours   int      `json:"max_hours,omitempty"`
 	DistanceKM int      `json:"distance_km"`

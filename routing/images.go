@@ -10,8 +10,8 @@ import (
 	"github.com/edgeshelf/edgeshelf/catalog"
 )
 
-// ImagePresets are the presets of a product page's image set, smallest first.
-var ImagePresets = []string{"card", "pdp", "zoom"}
+// imagePresets are the presets of a product page's image set.
+var imagePresets = [...]string{"card", "pdp", "zoom"}
 
 // ImageView is the image set of one SKU view: /img URLs per preset and a
 // srcset over them. URLs are unsigned; the HTTP layer signs them when
@@ -54,7 +54,7 @@ func ImageSet(cat *catalog.Catalog, sku, hub, locale string) ([]ImageView, error
 		width int
 	}
 	var presets []sized
-	for _, name := range ImagePresets {
+	for _, name := range imagePresets {
 		if p, ok := cat.Preset(name); ok {
 			presets = append(presets, sized{name, p.Width})
 		}

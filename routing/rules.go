@@ -1,6 +1,7 @@
 package routing
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,9 +43,9 @@ const (
 	KindMaxSplits     = "max_splits"
 )
 
-// Kinds lists the rule kinds with the fields each accepts besides the
+// kindFields lists the rule kinds with the fields each accepts besides the
 // common kind, name and when.
-var Kinds = map[string][]string{
+var kindFields = map[string][]string{
 	KindMinInventory:  {"units", "hubs"},
 	KindRegions:       {"hub", "serve"},
 	KindMaxDistanceKM: {"km", "hubs"},
@@ -55,8 +57,8 @@ var Kinds = map[string][]string{
 }
 
 var kindNames = func() []string {
-	k := make([]string, 0, len(Kinds))
-	for name := range Kinds {
+	k := make([]string, 0, len(kindFields))
+	for name := range kindFields {
 		k = append(k, name)
 	}
 	sort.Strings(k)
@@ -102,6 +104,7 @@ type RuleSet struct {
 	// lookup.
 	countryDist map[string][]float64
 	locales     map[string]*localeInfo
+	costKeys    map[string]int // destination key -> index in costTables
 	hasSplits   bool
 }
 
@@ -143,19 +146,45 @@ type rule struct {
 	splits  int
 }
 
-// costTable maps a destination key (country, region or "*") to a weight.
-type costTable map[string]float64
+// costTable prices destinations for one node: indexed by the rule set's
+// cost keys (countries, regions, "*"), NaN where the rule sets no price.
+// A dense slice rather than a map: cost rules are looked up per node per
+// decision, and three string-map lookups each dominated their cost.
+type costTable []float64
 
-// lookup finds the cost for a destination: country, then region, then "*".
-func (t costTable) lookup(country, region string) (float64, bool) {
-	if v, ok := t[country]; ok {
+func (t costTable) at(k int) (float64, bool) {
+	if k < 0 || k >= len(t) || math.IsNaN(t[k]) {
+		return 0, false
+	}
+	return t[k], true
+}
+
+// lookup finds the price for a destination: its country, then its region,
+// then "*" (keys as RuleSet.costKey gives them).
+func (t costTable) lookup(country, region, star int) (float64, bool) {
+	if v, ok := t.at(country); ok {
 		return v, true
 	}
-	if v, ok := t[region]; ok {
+	if v, ok := t.at(region); ok {
 		return v, true
 	}
-	v, ok := t["*"]
-	return v, ok
+	return t.at(star)
+}
+
+// costKey is the index of a destination key in cost tables, -1 when no
+// cost rule names it.
+func (rs *RuleSet) costKey(k string) int {
+	if i, ok := rs.costKeys[k]; ok {
+		return i
+	}
+	return -1
+}
+
+func (t *costTable) set(k int, v float64) {
+	for len(*t) <= k {
+		*t = append(*t, math.NaN())
+	}
+	(*t)[k] = v
 }
 
 // Version is the rules_version decisions report.
@@ -192,7 +221,7 @@ func DefaultRules(cat *catalog.Catalog) (*RuleSet, error) {
 }
 
 // ruleSpec is the union of every kind's fields; which ones a rule may set
-// is checked against Kinds before decoding.
+// is checked against kindFields before decoding.
 type ruleSpec struct {
 	Kind     string                        `yaml:"kind"`
 	Name     string                        `yaml:"name"`
@@ -236,7 +265,7 @@ func ParseRules(source string, data []byte, cat *catalog.Catalog) (*RuleSet, err
 		p.add(body, "$", "want a mapping with %s", strings.Join(topFields, ", "))
 		return nil, fail(p.list)
 	}
-	rs := &RuleSet{source: source, data: data, cat: cat, centralRank: CentralLast}
+	rs := &RuleSet{source: source, data: bytes.Clone(data), cat: cat, centralRank: CentralLast, costKeys: map[string]int{}}
 	rs.bindCatalog()
 	seen := map[string]bool{}
 	var rulesNode ast.Node
@@ -364,7 +393,7 @@ func (rs *RuleSet) parseRule(i int, n ast.Node, p *problems, names map[string]in
 		p.addDecode(kindNode, path+".kind", err)
 		return rule{}, false
 	}
-	allowed, known := Kinds[kind]
+	allowed, known := kindFields[kind]
 	if !known {
 		p.add(kindNode, path+".kind", "unknown rule kind %q (want one of %s)", kind, strings.Join(kindNames, ", "))
 		return rule{}, false
@@ -496,6 +525,7 @@ func (rs *RuleSet) parseRule(i int, n ast.Node, p *problems, names map[string]in
 			p.add(at("km"), path+".km", "must be within 0..20100 (half the Earth's circumference)")
 		default:
 			r.km = *s.KM
+			r.detail = "farther than " + strconv.FormatFloat(r.km, 'f', -1, 64) + " km"
 		}
 		r.targets = hubList(false)
 	case kPrefer:
@@ -534,7 +564,7 @@ func (rs *RuleSet) parseRule(i int, n ast.Node, p *problems, names map[string]in
 				p.add(hn, path+".costs."+hub, "unknown hub %q%s", hub, rs.hubHint())
 				continue
 			}
-			t := costTable{}
+			var t costTable
 			for _, dest := range sortedKeys(s.Costs[hub]) {
 				w := s.Costs[hub][dest]
 				_, isRegion := rs.cat.Regions[dest]
@@ -544,7 +574,12 @@ func (rs *RuleSet) parseRule(i int, n ast.Node, p *problems, names map[string]in
 				if w < 0 || math.IsNaN(w) || math.IsInf(w, 0) {
 					p.add(entry(hn, dest), path+".costs."+hub+"."+dest, "must be a finite number ≥ 0")
 				}
-				t[dest] = w
+				k, ok := rs.costKeys[dest]
+				if !ok {
+					k = len(rs.costKeys)
+					rs.costKeys[dest] = k
+				}
+				t.set(k, w)
 			}
 			r.costs[idx] = t
 			r.targets = append(r.targets, idx)

@@ -9,6 +9,7 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 )
 
 // The rules and reference files are walked as a YAML AST rather than
@@ -36,8 +37,7 @@ func (p *problems) addDecode(n ast.Node, path string, err error) {
 			line = tk.Position.Line
 			if vals, ok := mapping(n); ok {
 				for _, mv := range vals {
-					if vt := mv.Value.GetToken(); vt != nil && vt.Position != nil &&
-						vt.Position.Line == tk.Position.Line && vt.Position.Column == tk.Position.Column {
+					if samePos(mv.Value, tk.Position) || samePos(mv.Key, tk.Position) {
 						path += "." + keyName(mv)
 						break
 					}
@@ -165,6 +165,14 @@ func entry(n ast.Node, key string) ast.Node {
 		}
 	}
 	return n
+}
+
+func samePos(n ast.Node, pos *token.Position) bool {
+	if n == nil {
+		return false
+	}
+	tk := n.GetToken()
+	return tk != nil && tk.Position != nil && tk.Position.Line == pos.Line && tk.Position.Column == pos.Column
 }
 
 func lineOf(n ast.Node) int {
