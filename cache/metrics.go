@@ -31,3 +31,17 @@ func (m *metrics) hit(tier string, e *Entry) {
 	m.hits.WithLabelValues(tier).Inc()
 	m.hitBytes.WithLabelValues(tier).Add(float64(len(e.Data)))
 }
+
+// registerMemoryGauges exports the memory tier's accounted bytes, entries
+// and evictions, read at scrape time.
+func registerMemoryGauges(reg prometheus.Registerer, m *Memory) {
+	f := promauto.With(reg)
+	f.NewGaugeFunc(prometheus.GaugeOpts{Name: "edgeshelf_cache_l1_bytes", Help: "Bytes held by the memory tier (L1)."},
+		func() float64 { return float64(m.Bytes()) })
+	f.NewGaugeFunc(prometheus.GaugeOpts{Name: "edgeshelf_cache_l1_budget_bytes", Help: "The memory tier's byte budget."},
+		func() float64 { return float64(m.Budget()) })
+	f.NewGaugeFunc(prometheus.GaugeOpts{Name: "edgeshelf_cache_l1_entries", Help: "Entries in the memory tier."},
+		func() float64 { return float64(m.Len()) })
+	f.NewCounterFunc(prometheus.CounterOpts{Name: "edgeshelf_cache_l1_evictions_total", Help: "Entries the memory tier evicted to keep its budget."},
+		func() float64 { return float64(m.Evictions()) })
+}

@@ -64,11 +64,31 @@ type Tiered struct {
 
 // NewTiered chains tiers fastest first. Any may be omitted (no L1, no L2).
 func NewTiered(log *slog.Logger, reg prometheus.Registerer, backfillTimeout time.Duration, tiers ...Tier) *Tiered {
-	return &Tiered{tiers: tiers, log: log, timeout: backfillTimeout, m: newMetrics(reg)}
+	t := &Tiered{tiers: tiers, log: log, timeout: backfillTimeout, m: newMetrics(reg)}
+	for _, tier := range tiers {
+		if m, ok := tier.(*Memory); ok {
+			registerMemoryGauges(reg, m)
+		}
+	}
+	return t
 }
 
 // Tiers are the chained tiers, fastest first.
 func (t *Tiered) Tiers() []Tier { return t.tiers }
+
+// Lookup is the L1 fast path: the entry when the memory tier holds it, with
+// no context, flight or store involved.
+func (t *Tiered) Lookup(key string) (*Entry, bool) {
+	if len(t.tiers) == 0 || t.tiers[0].Name() != "l1" {
+		return nil, false
+	}
+	e, err := t.tiers[0].Get(context.Background(), key)
+	if err != nil {
+		return nil, false
+	}
+	t.m.hit("l1", e)
+	return e, true
+}
 
 // Get returns the entry for key from the first tier that has it, or renders
 // it. A tier that fails (say, S3 is down) is treated as a miss for reading,

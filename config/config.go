@@ -16,6 +16,7 @@ import (
 	"github.com/edgeshelf/edgeshelf/cache"
 	"github.com/edgeshelf/edgeshelf/catalog"
 	"github.com/edgeshelf/edgeshelf/origin"
+	"github.com/edgeshelf/edgeshelf/routing"
 	"github.com/edgeshelf/edgeshelf/store/s3"
 	"github.com/edgeshelf/edgeshelf/transform"
 )
@@ -30,6 +31,7 @@ type Config struct {
 	Cache     cache.Config
 	Transform transform.Config
 	Catalog   catalog.Config
+	Routing   routing.Config
 	Log       LogConfig
 }
 
@@ -72,7 +74,7 @@ func (c StoreConfig) Validate() error {
 
 // Validate runs every part's Validate.
 func (c *Config) Validate() error {
-	for _, v := range []interface{ Validate() error }{c.Store, c.Origin, c.Cache, c.Transform, c.Catalog, c.Log} {
+	for _, v := range []interface{ Validate() error }{c.Store, c.Origin, c.Cache, c.Transform, c.Catalog, c.Routing, c.Log} {
 		if err := v.Validate(); err != nil {
 			return err
 		}

@@ -29,6 +29,8 @@ type Config struct {
 	SignatureBytes       int           `env:"SIGNATURE_BYTES" envDefault:"16" help:"HMAC-SHA256 bytes kept in a signature (16..32)"`
 	DeltaEThreshold      float64       `env:"COLOUR_DELTAE_THRESHOLD" envDefault:"2.0" help:"swatch ΔE2000 above which a variant is listed by /admin/reports/colour"`
 	AdminTokenFile       string        `env:"ADMIN_TOKEN_FILE" envDefault:"" help:"file with admin bearer tokens, one per line; the admin API is off without it"`
+	RoutingPoll          time.Duration `env:"ROUTING_POLL" envDefault:"2s" help:"how often rules/active.yaml and inventory/ are re-checked in the store, and routing rebound to a changed catalog (0 = never)"`
+	RouteMaxAge          time.Duration `env:"ROUTE_MAX_AGE" envDefault:"30s" help:"Cache-Control max-age of GET /route answers (product pages); POST /route is never cached"`
 }
 
 // Validate checks the configuration.
@@ -52,6 +54,8 @@ func (c Config) Validate() error {
 		{"CACHE_STALE_WHILE_REVALIDATE", c.StaleWhileRevalidate, 0},
 		{"CACHE_STALE_IF_ERROR", c.StaleIfError, 0},
 		{"CACHE_ERROR_MAX_AGE", c.ErrorMaxAge, 0},
+		{"ROUTING_POLL", c.RoutingPoll, 0},
+		{"ROUTE_MAX_AGE", c.RouteMaxAge, 0},
 	}
 	for _, d := range durations {
 		if d.d < d.min {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/edgeshelf/edgeshelf/catalog"
 	"github.com/edgeshelf/edgeshelf/internal/problem"
+	"github.com/edgeshelf/edgeshelf/routing"
 	"github.com/edgeshelf/edgeshelf/store"
 )
 
@@ -22,7 +23,20 @@ func toProblem(err error) *problem.Error {
 	}
 	var nf *catalog.NotFoundError
 	var fe *fiber.Error
+	var nn *routing.NoNodeError
+	var oe *routing.OrderError
+	var ve *routing.ValidationError
 	switch {
+	case errors.As(err, &nn):
+		return noNodeProblem(nn)
+	case errors.As(err, &oe):
+		status := http.StatusBadRequest
+		if oe.Code == "unknown_sku" {
+			status = http.StatusNotFound
+		}
+		return problem.Wrap(err, status, oe.Code, "%s: %s", oe.Field, oe.Msg).WithField(oe.Field)
+	case errors.As(err, &ve):
+		return invalidRulesProblem(ve)
 	case errors.As(err, &nf):
 		code := map[string]string{
 			"sku": "unknown_sku", "view": "unknown_view", "preset": "unknown_preset",
@@ -103,7 +117,11 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	if body.Title == "" {
 		body.Title = http.StatusText(p.Status)
 	}
-	if err := c.JSON(body); err != nil {
+	var out any = body
+	if len(p.Extensions) > 0 {
+		out = withExtensions(body, p.Extensions)
+	}
+	if err := c.JSON(out); err != nil {
 		slog.Error("writing problem body", "err", err)
 	}
 	c.Set(fiber.HeaderContentType, "application/problem+json")

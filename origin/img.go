@@ -53,22 +53,12 @@ func (s *Server) image(c *fiber.Ctx) error {
 	if err := spec.Validate(s.Renderer.Config()); err != nil {
 		return err
 	}
-	localeName, locale, _ := cat.ResolveLocale(req.locale)
-	look, profileID := lookFor(cat, locale, req.sku, req.view)
-	key := cache.Key(req.sku, variantHash(orig, spec, look, profileID))
-	tags := []string{"sku-" + req.sku}
-	if orig.Hub != "" {
-		tags = append(tags, "hub-"+orig.Hub)
-	}
-
-	ctx, cancel := context.WithTimeout(c.UserContext(), s.cfg.RequestTimeout)
-	defer cancel()
-	entry, src, err := s.Cache.Get(ctx, key, func(ctx context.Context) (*cache.Entry, error) {
-		return s.render(ctx, orig, spec, look, tags)
-	})
+	p := s.plan(cat, orig, req.sku, req.view, req.locale, spec)
+	entry, src, err := s.variant(c, p.key, p.renderFunc(s))
 	if err != nil {
 		return err
 	}
+	key, tags, localeName := p.key, p.tags, p.locale
 
 	h := &c.Response().Header
 	h.Set(fiber.HeaderETag, entry.ETag)
@@ -96,6 +86,55 @@ func (s *Server) image(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, entry.ContentType)
 	return c.Send(entry.Data)
+}
+
+// variantPlan is everything needed to find or make one variant.
+type variantPlan struct {
+	orig   catalog.Original
+	spec   transform.Spec
+	look   transform.Look
+	key    string
+	tags   []string
+	locale string // the resolved locale tag
+}
+
+// plan resolves the locale and look of a variant and computes its cache key
+// and purge tags. It is shared by requests and pre-warming, so both fill the
+// same cache entries.
+func (s *Server) plan(cat *catalog.Catalog, orig catalog.Original, sku, view, locale string, spec transform.Spec) variantPlan {
+	localeName, loc, _ := cat.ResolveLocale(locale)
+	look, profileID := lookFor(cat, loc, sku, view)
+	tags := []string{"sku-" + sku}
+	if orig.Hub != "" {
+		tags = append(tags, "hub-"+orig.Hub)
+	}
+	return variantPlan{orig: orig, spec: spec, look: look, key: cache.Key(sku, variantHash(orig, spec, look, profileID)), tags: tags, locale: localeName}
+}
+
+func (p variantPlan) renderFunc(s *Server) cache.RenderFunc {
+	return func(ctx context.Context) (*cache.Entry, error) {
+		return s.render(ctx, p.orig, p.spec, p.look, p.tags)
+	}
+}
+
+// presetSpec is the spec of a catalog preset in a format.
+func presetSpec(p *catalog.Preset, f transform.Format) transform.Spec {
+	return transform.Spec{
+		Width: p.Width, Height: p.Height, Fit: transform.Fit(p.Fit),
+		Gravity: p.Gravity, Enlarge: p.Enlarge, Format: f,
+		Quality: p.Quality, Background: p.Background,
+	}
+}
+
+// variant gets an entry from the cache tiers; only a miss of L1 pays for a
+// request deadline and a flight.
+func (s *Server) variant(c *fiber.Ctx, key string, render cache.RenderFunc) (*cache.Entry, cache.Source, error) {
+	if e, ok := s.Cache.Lookup(key); ok {
+		return e, cache.FromL1, nil
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), s.cfg.RequestTimeout)
+	defer cancel()
+	return s.Cache.Get(ctx, key, render)
 }
 
 // notSpec are query parameters that are not part of a variant's spec.
@@ -126,11 +165,7 @@ func (s *Server) variantSpec(c *fiber.Ctx, cat *catalog.Catalog, req variantRequ
 	if !ok {
 		return transform.Spec{}, &catalog.NotFoundError{Kind: "preset", ID: req.preset}
 	}
-	return transform.Spec{
-		Width: preset.Width, Height: preset.Height, Fit: transform.Fit(preset.Fit),
-		Gravity: preset.Gravity, Enlarge: preset.Enlarge, Format: req.format,
-		Quality: preset.Quality, Background: preset.Background,
-	}, nil
+	return presetSpec(preset, req.format), nil
 }
 
 // negotiate resolves fmt=auto from the Accept header; it sets Vary: Accept.
@@ -224,12 +259,20 @@ func variantHash(orig catalog.Original, spec transform.Spec, look transform.Look
 }
 
 func (s *Server) cacheControl(versioned bool) string {
-	cc := "public, max-age=" + secs(s.cfg.MaxAge) + ", s-maxage=" + secs(s.cfg.SMaxAge)
-	if s.cfg.StaleWhileRevalidate > 0 {
-		cc += ", stale-while-revalidate=" + secs(s.cfg.StaleWhileRevalidate)
+	if versioned {
+		return s.ccVersioned
 	}
-	if s.cfg.StaleIfError > 0 {
-		cc += ", stale-if-error=" + secs(s.cfg.StaleIfError)
+	return s.ccPlain
+}
+
+// buildCacheControl is the Cache-Control of variant responses.
+func buildCacheControl(cfg Config, versioned bool) string {
+	cc := "public, max-age=" + secs(cfg.MaxAge) + ", s-maxage=" + secs(cfg.SMaxAge)
+	if cfg.StaleWhileRevalidate > 0 {
+		cc += ", stale-while-revalidate=" + secs(cfg.StaleWhileRevalidate)
+	}
+	if cfg.StaleIfError > 0 {
+		cc += ", stale-if-error=" + secs(cfg.StaleIfError)
 	}
 	if versioned {
 		cc += ", immutable"

@@ -15,6 +15,7 @@ import (
 
 	"github.com/edgeshelf/edgeshelf/cache"
 	"github.com/edgeshelf/edgeshelf/catalog"
+	"github.com/edgeshelf/edgeshelf/routing"
 	"github.com/edgeshelf/edgeshelf/store"
 	"github.com/edgeshelf/edgeshelf/transform"
 )
@@ -36,6 +37,10 @@ type Deps struct {
 	Log      *slog.Logger
 	// Version is reported by /healthz.
 	Version string
+	// Router answers /route; Rules keeps it in step with the store and
+	// serves /admin/rules. Without them /route answers 503.
+	Router *routing.Engine
+	Rules  *RuleStore
 }
 
 // Server is the fiber app with its dependencies.
@@ -50,8 +55,13 @@ type Server struct {
 	adminTokens [][32]byte
 	signer      *Signer
 	// alpha remembers which sources have an alpha channel, for fmt=auto.
-	alpha  *lru.Cache[string, bool]
-	colour *colourReport
+	alpha    *lru.Cache[string, bool]
+	colour   *colourReport
+	warmJobs warmJobs
+	// Cache-Control values, built once: they depend on config only.
+	ccPlain, ccVersioned string
+	// imageSets are /route's finished (signed) image sets.
+	imageSets *lru.Cache[string, imageSetEntry]
 }
 
 // New builds the app and its routes.
@@ -68,8 +78,15 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
+	if d.Rules != nil && d.Router == nil {
+		d.Router = d.Rules.Engine()
+	}
+	if d.Rules != nil && d.Router != d.Rules.Engine() {
+		return nil, errors.New("origin: Router must be Rules.Engine()")
+	}
 	s := &Server{Deps: d, cfg: cfg, log: d.Log}
 	s.alpha, _ = lru.New[string, bool](4096)
+	s.imageSets, _ = lru.New[string, imageSetEntry](4096)
 	if cfg.SigningKeyFile != "" {
 		signer, err := LoadSigner(cfg.SigningKeyFile, cfg.SignatureBytes)
 		if err != nil {
@@ -86,6 +103,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	}
 	s.m = newHTTPMetrics(d.Registry)
 	s.colour = newColourReport(cfg.DeltaEThreshold, d.Registry)
+	s.ccPlain, s.ccVersioned = buildCacheControl(cfg, false), buildCacheControl(cfg, true)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "edgeshelf",
 		ErrorHandler:          s.errorHandler,
@@ -113,11 +131,18 @@ func (s *Server) routes() {
 	s.app.Get("/metrics", s.metricsHandler())
 	s.app.Get("/img/:sku/:view/:file", s.image)
 	s.app.Head("/img/:sku/:view/:file", s.image)
+	s.app.Get("/route", s.routeGet)
+	s.app.Post("/route", s.routePost)
 
 	// Every /admin route is registered on this group, behind the token check.
 	admin := s.app.Group("/admin", s.requireAdmin)
 	admin.Post("/purge", s.purge)
 	admin.Get("/reports/colour", s.reportColour)
+	admin.Put("/rules", s.putRules)
+	admin.Get("/rules/versions", s.ruleVersions)
+	admin.Post("/rules/rollback/:n", s.rollbackRules)
+	admin.Post("/warm", s.warm)
+	admin.Get("/warm/:id", s.warmStatus)
 }
 
 // Signer is the URL signer, nil when signing is off.

@@ -143,9 +143,18 @@ func serve(args, environ []string, stderr io.Writer) error {
 	}
 	tiered := cache.NewTiered(log, reg, cfg.Cache.BackfillTimeout, tiers...)
 
+	rules, err := origin.NewRuleStore(ctx, origin.RuleStoreOptions{
+		Config: cfg.Routing, Store: blob, Catalog: cat, Poll: cfg.Origin.RoutingPoll, Registry: reg, Log: log,
+	})
+	if err != nil {
+		return fmt.Errorf("loading the routing rules from %s: %w", cfg.Store.URL, err)
+	}
+	go rules.Run(ctx)
+
 	srv, err := origin.New(cfg.Origin, origin.Deps{
 		Catalog: cat, Store: blob, Renderer: renderer, Cache: tiered,
 		Registry: reg, Log: log, Version: versionString(),
+		Router: rules.Engine(), Rules: rules,
 	})
 	if err != nil {
 		return err
@@ -155,7 +164,7 @@ func serve(args, environ []string, stderr io.Writer) error {
 		return fmt.Errorf("EDGESHELF_LISTEN: %w", err)
 	}
 	log.Info("edgeshelf serving", "listen", "http://"+ln.Addr().String(), "store", cfg.Store.URL,
-		"skus", len(cat.Current().SKUs), "version", versionString())
+		"skus", len(cat.Current().SKUs), "rules_version", rules.Engine().Rules().Version(), "version", versionString())
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -20,8 +20,12 @@ type Error struct {
 	// Field names the offending input (a query parameter, a JSON field).
 	Field string `json:"field,omitempty"`
 	// RetryAfter, in seconds, is sent as a Retry-After header when > 0.
-	RetryAfter int   `json:"-"`
-	Err        error `json:"-"`
+	RetryAfter int `json:"-"`
+	// Extensions are extra members of the problem object (RFC 9457 §3.2),
+	// such as the per-node reasons of a routing failure. They never
+	// replace the standard members.
+	Extensions map[string]any `json:"-"`
+	Err        error          `json:"-"`
 }
 
 // New builds a problem with the status text as its title.
@@ -38,6 +42,15 @@ func Wrap(err error, status int, code, format string, args ...any) *Error {
 
 // WithField names the offending input.
 func (e *Error) WithField(f string) *Error { e.Field = f; return e }
+
+// With adds an extension member.
+func (e *Error) With(name string, v any) *Error {
+	if e.Extensions == nil {
+		e.Extensions = map[string]any{}
+	}
+	e.Extensions[name] = v
+	return e
+}
 
 func (e *Error) Error() string {
 	if e.Err != nil {

@@ -3,7 +3,9 @@
 package origintest
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
@@ -11,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -21,6 +24,7 @@ import (
 	"github.com/edgeshelf/edgeshelf/catalog"
 	"github.com/edgeshelf/edgeshelf/config"
 	"github.com/edgeshelf/edgeshelf/origin"
+	"github.com/edgeshelf/edgeshelf/routing"
 	"github.com/edgeshelf/edgeshelf/store"
 	storefs "github.com/edgeshelf/edgeshelf/store/fs"
 	"github.com/edgeshelf/edgeshelf/transform"
@@ -34,6 +38,9 @@ type Options struct {
 	Configure func(*config.Config)
 	// NoL1 and NoL2 drop a tier.
 	NoL1, NoL2 bool
+	// RoutingClock is the routing engine's clock (nil: time.Now). The
+	// default store's inventory snapshots are stamped 10 s before it.
+	RoutingClock routing.Clock
 }
 
 // Harness is a running origin.
@@ -47,6 +54,9 @@ type Harness struct {
 	Catalog  *catalog.Source
 	Registry *prometheus.Registry
 	Renders  *atomic.Int64 // renders that ran to completion
+	// Rules keeps the routing engine in step with the store; its poller
+	// runs when Config.Origin.RoutingPoll > 0.
+	Rules *origin.RuleStore
 }
 
 // CountingRenderer counts completed renders.
@@ -72,6 +82,7 @@ func Defaults(t testing.TB) *config.Config {
 		t.Fatal(err)
 	}
 	cfg.Catalog.Poll = 0
+	cfg.Origin.RoutingPoll = 0
 	return cfg
 }
 
@@ -89,6 +100,11 @@ func Start(t testing.TB, opts Options) *Harness {
 	blob := opts.Store
 	if blob == nil {
 		blob = DemoStore(t)
+		now := time.Now
+		if opts.RoutingClock != nil {
+			now = opts.RoutingClock
+		}
+		FreshInventory(t, blob, now().Add(-10*time.Second))
 	}
 	ctx := context.Background()
 	cat, err := catalog.NewSource(ctx, blob, cfg.Catalog, log)
@@ -115,8 +131,23 @@ func Start(t testing.TB, opts Options) *Harness {
 		tiers = append(tiers, cache.NewBlob(blob, 0))
 	}
 	h.Cache = cache.NewTiered(log, reg, cfg.Cache.BackfillTimeout, tiers...)
+	h.Rules, err = origin.NewRuleStore(ctx, origin.RuleStoreOptions{
+		Config: cfg.Routing, Store: blob, Catalog: cat, Poll: cfg.Origin.RoutingPoll,
+		Clock: opts.RoutingClock, Registry: reg, Log: log,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pollCtx, stopPoll := context.WithCancel(ctx)
+	polling := make(chan struct{})
+	go func() {
+		defer close(polling)
+		h.Rules.Run(pollCtx)
+	}()
+	t.Cleanup(func() { stopPoll(); <-polling })
 	h.Server, err = origin.New(cfg.Origin, origin.Deps{
 		Catalog: cat, Store: blob, Renderer: counting, Cache: h.Cache, Registry: reg, Log: log, Version: "test",
+		Router: h.Rules.Engine(), Rules: h.Rules,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -178,9 +209,10 @@ func RepoRoot() string {
 // DemoDir is the shipped demo store.
 func DemoDir() string { return filepath.Join(RepoRoot(), "demo") }
 
-// DemoStore is a private copy of the demo store (catalog.yaml and
-// originals/ only: results a local `make run` left behind must not warm the
-// tests' L2), so tests may write results and change files freely.
+// DemoStore is a private copy of the demo store (catalog.yaml, originals/,
+// rules/active.yaml, rules/reference.yaml and inventory/ only: results and
+// rules versions a local `make run` left behind must not leak into tests),
+// so tests may write results and change files freely.
 func DemoStore(t testing.TB) *storefs.Store {
 	t.Helper()
 	dst := t.TempDir()
@@ -188,16 +220,60 @@ func DemoStore(t testing.TB) *storefs.Store {
 	if err := os.CopyFS(filepath.Join(dst, "originals"), os.DirFS(filepath.Join(src, "originals"))); err != nil {
 		t.Fatal(err)
 	}
-	cat, err := os.ReadFile(filepath.Join(src, "catalog.yaml"))
-	if err != nil {
+	if err := os.CopyFS(filepath.Join(dst, "inventory"), os.DirFS(filepath.Join(src, "inventory"))); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dst, "catalog.yaml"), cat, 0o600); err != nil {
-		t.Fatal(err)
+	for _, name := range []string{"catalog.yaml", routing.ActiveKey, routing.ReferenceKey} {
+		data, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dst, filepath.FromSlash(name))), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dst, filepath.FromSlash(name)), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	s, err := storefs.New(dst)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// FreshInventory restamps every inventory/{hub}.json snapshot in a store as
+// counted at asOf, as a live feed would publish it: the demo snapshots are
+// dated, and a harness whose routing clock is far from that date would
+// otherwise route around every hub as "inventory too old".
+func FreshInventory(t testing.TB, blob store.Blob, asOf time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	listing, err := blob.List(ctx, routing.InventoryPrefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, info := range listing {
+		if !strings.HasSuffix(info.Key, ".json") {
+			continue
+		}
+		obj, err := blob.Get(ctx, info.Key, store.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		snap, err := routing.ParseSnapshot(obj.Data)
+		if err != nil {
+			t.Fatalf("%s: %v", info.Key, err)
+		}
+		snap.AsOf = asOf.UTC()
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(snap); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := blob.Put(ctx, info.Key, buf.Bytes(), store.PutOptions{ContentType: "application/json"}); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

@@ -1,0 +1,147 @@
+package origin_test
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/davidbyttow/govips/v2/vips"
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/edgeshelf/edgeshelf/config"
+	"github.com/edgeshelf/edgeshelf/origin/origintest"
+	storefs "github.com/edgeshelf/edgeshelf/store/fs"
+)
+
+// benchSKUs distinct SKUs share one 6 MP photo, so concurrent requests never
+// coalesce into one render.
+const benchSKUs = 32
+
+// sixMPStore is a store of benchSKUs SKUs whose front view is a 3000×2000
+// baseline sRGB JPEG at q90.
+func sixMPStore(b *testing.B) *storefs.Store {
+	b.Helper()
+	src, err := os.ReadFile(filepath.Join(origintest.DemoDir(), "originals", "label-hoodie", "front.jpg"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	img, err := vips.NewImageFromBuffer(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer img.Close()
+	if err := img.Resize(2.5, vips.KernelLanczos3); err != nil {
+		b.Fatal(err)
+	}
+	if err := img.ExtractArea(0, 500, 3000, 2000); err != nil {
+		b.Fatal(err)
+	}
+	p := vips.NewJpegExportParams()
+	p.Quality, p.StripMetadata, p.Interlace = 90, true, false
+	photo, _, err := img.ExportJpeg(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	var cat strings.Builder
+	cat.WriteString("skus:\n")
+	for i := range benchSKUs {
+		id := fmt.Sprintf("photo-%02d", i)
+		cat.WriteString("  - {id: " + id + ", views: [front]}\n")
+		if err := os.MkdirAll(filepath.Join(dir, "originals", id), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "originals", id, "front.jpg"), photo, 0o600); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cat.WriteString("presets:\n  - {name: w400, width: 400, quality: 80}\n")
+	if err := os.WriteFile(filepath.Join(dir, "catalog.yaml"), []byte(cat.String()), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	s, err := storefs.New(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// BenchmarkHTTPRender measures end-to-end renders per second through HTTP
+// on loopback with no cache tiers: a 6 MP sRGB JPEG to 400 px at q80, every
+// request a render. Reported as renders/s.
+func BenchmarkHTTPRender(b *testing.B) {
+	h := origintest.Start(b, origintest.Options{Store: sixMPStore(b), NoL1: true, NoL2: true,
+		Configure: func(c *config.Config) { c.Transform.Queue = 1024 }})
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	for _, ext := range []string{"jpg", "webp", "avif"} {
+		b.Run(ext, func(b *testing.B) {
+			var n atomic.Int64
+			b.SetParallelism(2) // 2 × GOMAXPROCS clients keep every render slot busy
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					i := n.Add(1)
+					resp, err := client.Get(fmt.Sprintf("%s/img/photo-%02d/front/w400.%s", h.URL, i%benchSKUs, ext))
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != 200 {
+						b.Errorf("status %d", resp.StatusCode)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "renders/s")
+		})
+	}
+}
+
+// BenchmarkL1Hit compares an L1 hit through the whole stack (routing,
+// catalog lookup, cache key, headers) with a bare fiber handler sending the
+// same bytes: the ratio of their requests/s is the origin's overhead.
+func BenchmarkL1Hit(b *testing.B) {
+	h := origintest.Start(b, origintest.Options{})
+	const path = "/img/label-mug/front/card.webp"
+	resp, body := h.Get(b, path)
+	if resp.StatusCode != 200 {
+		b.Fatal(resp.StatusCode)
+	}
+	bare := fiber.New(fiber.Config{DisableStartupMessage: true})
+	bare.Get("/img/:sku/:view/:file", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, "image/webp")
+		return c.Send(body)
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	go func() { _ = bare.Listener(ln) }()
+	b.Cleanup(func() { _ = bare.ShutdownWithTimeout(time.Second) })
+	for name, base := range map[string]string{"origin": h.URL, "bare-fiber": "http://" + ln.Addr().String()} {
+		b.Run(name, func(b *testing.B) {
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+			b.SetParallelism(4)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					resp, err := client.Get(base + path)
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+		})
+	}
+}

@@ -1,0 +1,263 @@
+package origin
+
+import (
+	"encoding/json"
+	"errors"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/edgeshelf/edgeshelf/catalog"
+	"github.com/edgeshelf/edgeshelf/internal/problem"
+	"github.com/edgeshelf/edgeshelf/routing"
+)
+
+// routeResponse is a decision plus the image set of every SKU as stocked
+// by the node that ships it.
+type routeResponse struct {
+	*routing.Decision
+	Images []routing.ImageView `json:"images"`
+}
+
+var errRoutingOff = problem.New(http.StatusServiceUnavailable, "routing_disabled", "routing is not configured on this server")
+
+// routePost serves POST /route: {"lines":[{"sku","qty"}], "destination":
+// {"country", "postal_code", "lat", "lon"}, "locale", "total", "currency",
+// "id"}. Checkout asks per buyer: never cached.
+func (s *Server) routePost(c *fiber.Ctx) error {
+	if s.Router == nil {
+		return errRoutingOff
+	}
+	var o routing.Order
+	if err := decodeJSON(c, &o); err != nil {
+		return err
+	}
+	d, err := s.Router.Decide(c.UserContext(), o)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(routeResponse{Decision: d, Images: s.decisionImages(d, o.Lines)})
+}
+
+// queryFields names the GET form's parameters after the order fields
+// routing reports, so a 400 names what the caller actually sent.
+var queryFields = map[string]string{
+	"lines[0].sku": "sku", "lines[0].qty": "qty", "lines": "sku",
+	"destination.country": "country", "destination.postal_code": "postal_code",
+	"destination.lat": "lat", "destination.lon": "lon",
+}
+
+// routeGet serves GET /route?sku=&qty=&country=&locale=[&postal_code=&lat=&lon=&total=&currency=]
+// for product pages: one SKU, a short shared cache lifetime.
+func (s *Server) routeGet(c *fiber.Ctx) error {
+	if s.Router == nil {
+		return errRoutingOff
+	}
+	q := c.Context().QueryArgs()
+	sku := string(q.Peek("sku"))
+	if sku == "" {
+		return problem.New(http.StatusBadRequest, "invalid_order", "sku is required").WithField("sku")
+	}
+	o := routing.Order{
+		Lines:       []routing.Line{{SKU: sku, Qty: 1}},
+		Destination: routing.Destination{Country: string(q.Peek("country")), PostalCode: string(q.Peek("postal_code"))},
+		Locale:      string(q.Peek("locale")),
+		Currency:    string(q.Peek("currency")),
+	}
+	if v := q.Peek("qty"); len(v) > 0 {
+		n, err := strconv.Atoi(string(v))
+		if err != nil {
+			return problem.New(http.StatusBadRequest, "invalid_order", "qty must be a whole number").WithField("qty")
+		}
+		o.Lines[0].Qty = n
+	}
+	for _, f := range []struct {
+		name string
+		dst  **float64
+	}{{"lat", &o.Destination.Lat}, {"lon", &o.Destination.Lon}} {
+		if v := q.Peek(f.name); len(v) > 0 {
+			x, err := strconv.ParseFloat(string(v), 64)
+			if err != nil {
+				return problem.New(http.StatusBadRequest, "invalid_order", "%s must be a number", f.name).WithField(f.name)
+			}
+			*f.dst = &x
+		}
+	}
+	if v := q.Peek("total"); len(v) > 0 {
+		x, err := strconv.ParseFloat(string(v), 64)
+		if err != nil {
+			return problem.New(http.StatusBadRequest, "invalid_order", "total must be a number").WithField("total")
+		}
+		o.Total = x
+	}
+	d, err := s.Router.Decide(c.UserContext(), o)
+	if err != nil {
+		var oe *routing.OrderError
+		if errors.As(err, &oe) {
+			if name, ok := queryFields[oe.Field]; ok {
+				err = &routing.OrderError{Code: oe.Code, Field: name, Msg: oe.Msg}
+			}
+		}
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, routeCacheControl(s.cfg))
+	return c.JSON(routeResponse{Decision: d, Images: s.decisionImages(d, o.Lines)})
+}
+
+// routeCacheControl lets CDNs and browsers share a product page's answer
+// briefly: stock and cut-offs move, but not every second.
+func routeCacheControl(cfg Config) string {
+	if cfg.RouteMaxAge <= 0 {
+		return "no-store"
+	}
+	return "public, max-age=" + strconv.Itoa(int(cfg.RouteMaxAge.Seconds()))
+}
+
+// decisionImages lists each SKU's image set for the node that ships it,
+// signed when signing is on. The origin's current catalog builds them: it
+// is the one /img serves from. A SKU the catalog dropped since the
+// decision has no images rather than failing the decision.
+func (s *Server) decisionImages(d *routing.Decision, lines []routing.Line) []routing.ImageView {
+	cat := s.Catalog.Current()
+	out := make([]routing.ImageView, 0, 3*len(lines))
+	var seen []string
+	for _, l := range lines {
+		if slices.Contains(seen, l.SKU) {
+			continue
+		}
+		seen = append(seen, l.SKU)
+		out = append(out, s.imageSet(cat, l.SKU, shipsFrom(d, l.SKU), d.Locale)...)
+	}
+	return out
+}
+
+// imageSetEntry is a finished image set and the catalog it was built from.
+type imageSetEntry struct {
+	cat   *catalog.Catalog
+	views []routing.ImageView
+}
+
+// imageSet builds (and signs) a SKU's image set once per catalog: building
+// and signing nine URLs cost more than the decision itself. Keys are
+// bounded by the catalog (SKU × node × locale) and the cache by its size.
+// The cached slice is shared: callers only read it.
+func (s *Server) imageSet(cat *catalog.Catalog, sku, hub, locale string) []routing.ImageView {
+	key := sku + "\x00" + hub + "\x00" + locale
+	if e, ok := s.imageSets.Get(key); ok && e.cat == cat {
+		return e.views
+	}
+	views, err := routing.ImageSet(cat, sku, hub, locale)
+	if err != nil {
+		return nil
+	}
+	if s.signer != nil {
+		for i := range views {
+			s.signView(&views[i])
+		}
+	}
+	s.imageSets.Add(key, imageSetEntry{cat: cat, views: views})
+	return views
+}
+
+// shipsFrom is the node that ships a SKU: the decision's, or for a split
+// order the shipment's that holds the line.
+func shipsFrom(d *routing.Decision, sku string) string {
+	for _, sh := range d.Shipments {
+		for _, l := range sh.Lines {
+			if l.SKU == sku {
+				return sh.Node.ID
+			}
+		}
+	}
+	return d.Node.ID
+}
+
+// signView signs every URL of a view, the srcset's included, so a CDN
+// with SIGN_PRESETS on serves them.
+func (s *Server) signView(v *routing.ImageView) {
+	signed := map[string]string{}
+	sign := func(u string) string {
+		if u == "" {
+			return ""
+		}
+		if out, ok := signed[u]; ok {
+			return out
+		}
+		path, rawQuery, _ := strings.Cut(u, "?")
+		q, err := url.ParseQuery(rawQuery)
+		if err != nil {
+			return u
+		}
+		out := s.signer.Sign(path, q)
+		signed[u] = out
+		return out
+	}
+	v.Card, v.PDP, v.Zoom = sign(v.Card), sign(v.PDP), sign(v.Zoom)
+	if v.Srcset == "" {
+		return
+	}
+	// Signed URLs are query-escaped: no spaces or commas inside them.
+	parts := strings.Split(v.Srcset, ", ")
+	for i, p := range parts {
+		u, w, ok := strings.Cut(p, " ")
+		if ok {
+			parts[i] = sign(u) + " " + w
+		}
+	}
+	v.Srcset = strings.Join(parts, ", ")
+}
+
+// noNodeProblem is 409 with every node's reason: as a list of candidates
+// (rule, reason, detail, distance) and as a node → reason map.
+func noNodeProblem(nn *routing.NoNodeError) *problem.Error {
+	reasons := make(map[string]string, len(nn.Candidates))
+	summary := make([]string, len(nn.Candidates))
+	for i, c := range nn.Candidates {
+		reasons[c.Node.ID] = c.Reason
+		summary[i] = c.Node.ID + ": " + c.Reason
+	}
+	candidates := nn.Candidates
+	if candidates == nil {
+		candidates = []routing.Alternative{}
+	}
+	return problem.Wrap(nn, http.StatusConflict, nn.Code(), "no fulfilment node can ship the order (%s)", strings.Join(summary, "; ")).
+		With("rules_version", nn.RulesVersion).
+		With("reasons", reasons).
+		With("candidates", candidates)
+}
+
+// withExtensions appends a problem's extension members to its standard
+// body, after them and in name order; a member never overrides a standard
+// one.
+func withExtensions(body any, ext map[string]any) any {
+	raw, err := json.Marshal(body)
+	if err != nil || len(raw) < 2 || raw[len(raw)-1] != '}' {
+		return body
+	}
+	var std map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &std); err != nil {
+		return body
+	}
+	out := raw[:len(raw)-1]
+	for _, k := range slices.Sorted(maps.Keys(ext)) {
+		if _, taken := std[k]; taken {
+			continue
+		}
+		v, err := json.Marshal(ext[k])
+		if err != nil {
+			continue
+		}
+		if len(out) > 1 {
+			out = append(out, ',')
+		}
+		name, _ := json.Marshal(k)
+		out = append(append(append(out, name...), ':'), v...)
+	}
+	return json.RawMessage(append(out, '}'))
+}
