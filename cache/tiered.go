@@ -160,10 +160,14 @@ func (t *Tiered) fill(ctx context.Context, key string, render RenderFunc) (*Entr
 }
 
 // backfill copies an entry into the given (faster) tiers.
+//
+// The store writes are started before the memory write: once a caller can
+// see the entry in L1, Wait already covers the L2 write.
 func (t *Tiered) backfill(ctx context.Context, key string, e *Entry, tiers []Tier) {
+	var l1 Tier
 	for _, tier := range tiers {
 		if tier.Name() == "l1" {
-			_ = tier.Set(ctx, key, e) // memory Set cannot fail
+			l1 = tier
 			continue
 		}
 		t.wg.Add(1)
@@ -179,6 +183,9 @@ func (t *Tiered) backfill(ctx context.Context, key string, e *Entry, tiers []Tie
 				t.log.Warn("cache back-fill failed", "tier", tier.Name(), "key", key, "err", err)
 			}
 		}(tier)
+	}
+	if l1 != nil {
+		_ = l1.Set(ctx, key, e) // memory Set cannot fail
 	}
 }
 

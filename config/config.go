@@ -145,6 +145,9 @@ func Load(args, environ []string, usage io.Writer) (*Config, error) {
 			continue
 		}
 		if !known[k] {
+			if kubernetesServiceLink(k) {
+				continue
+			}
 			unknown = append(unknown, k)
 			continue
 		}
@@ -202,6 +205,15 @@ func Load(args, environ []string, usage io.Writer) (*Config, error) {
 		return nil, err
 	}
 	return &cfg, nil
+}
+
+// kubernetesServiceLink reports variables the kubelet injects for a Service
+// named edgeshelf (EDGESHELF_SERVICE_HOST, EDGESHELF_PORT_8080_TCP…): they
+// are not settings, and refusing them would stop every pod in a namespace
+// with service links on.
+func kubernetesServiceLink(k string) bool {
+	rest := strings.TrimPrefix(k, Prefix)
+	return strings.HasPrefix(rest, "SERVICE_HOST") || strings.HasPrefix(rest, "SERVICE_PORT") || rest == "PORT" || strings.HasPrefix(rest, "PORT_")
 }
 
 // nameKeys rewrites the env library's parse errors, which name Go fields, to

@@ -18,6 +18,7 @@ import (
 	"github.com/edgeshelf/edgeshelf/config"
 	"github.com/edgeshelf/edgeshelf/origin/origintest"
 	storefs "github.com/edgeshelf/edgeshelf/store/fs"
+	"github.com/edgeshelf/edgeshelf/store/s3/s3test"
 )
 
 // benchSKUs distinct SKUs share one 6 MP photo, so concurrent requests never
@@ -144,4 +145,79 @@ func BenchmarkL1Hit(b *testing.B) {
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
 		})
 	}
+}
+
+// BenchmarkL2HitVsRender compares serving a variant from the L2 tier on a
+// real S3 server (versitygw on loopback) with rendering it, both with no L1.
+func BenchmarkL2HitVsRender(b *testing.B) {
+	srv := s3test.Start(b)
+	s3store := srv.Store(b, "bench/")
+	uploadDemo(b, s3store)
+	const path = "/img/label-hoodie/front/card.webp"
+	for _, c := range []struct {
+		name string
+		noL2 bool
+	}{{"l2-hit", false}, {"render", true}} {
+		b.Run(c.name, func(b *testing.B) {
+			h := origintest.Start(b, origintest.Options{Store: s3store, NoL1: true, NoL2: c.noL2})
+			h.Get(b, path) // fill L2 (a no-op for the render case)
+			h.Cache.Wait()
+			for b.Loop() {
+				resp, _ := h.Get(b, path)
+				want := "tier;desc=l2"
+				if c.noL2 {
+					want = "tier;desc=render"
+				}
+				if !strings.HasPrefix(resp.Header.Get("Server-Timing"), want) {
+					b.Fatalf("Server-Timing %q, want %s", resp.Header.Get("Server-Timing"), want)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+		})
+	}
+}
+
+// BenchmarkMemoryBudget renders distinct large variants well past a 48 MiB
+// L1 budget and reports the process's peak RSS, which must stay within the
+// budget + 300 MiB.
+func BenchmarkMemoryBudget(b *testing.B) {
+	const budget = 48 << 20
+	h := origintest.Start(b, origintest.Options{NoL2: true, Configure: func(c *config.Config) { c.Cache.L1Bytes = budget }})
+	n := 0
+	for b.Loop() {
+		for range 40 { // ~40 × 1.5 MB of variants per iteration
+			n++
+			sku := []string{"amber-oud-50ml", "vetiver-noir-50ml", "rose-absolute-30ml"}[n%3]
+			resp, _ := h.Get(b, fmt.Sprintf("/img/%s/front/_.jpg?w=%d&q=97", sku, 2400-n))
+			if resp.StatusCode != 200 {
+				b.Fatalf("status %d", resp.StatusCode)
+			}
+		}
+	}
+	if h.Memory.Bytes() > budget {
+		b.Fatalf("L1 holds %d bytes, budget %d", h.Memory.Bytes(), budget)
+	}
+	rss := peakRSS(b)
+	b.ReportMetric(float64(rss)/(1<<20), "peak-rss-MiB")
+	b.ReportMetric(float64(h.Memory.Bytes())/(1<<20), "l1-MiB")
+	if rss > budget+300<<20 {
+		b.Fatalf("peak RSS %d MiB over budget + 300 MiB", rss>>20)
+	}
+}
+
+// peakRSS reads VmHWM, the process's peak resident set, from /proc.
+func peakRSS(tb testing.TB) int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			_, _ = fmt.Sscanf(strings.TrimSpace(rest), "%d kB", &kb)
+			return kb << 10
+		}
+	}
+	tb.Fatal("no VmHWM in /proc/self/status")
+	return 0
 }

@@ -24,14 +24,16 @@ type routeResponse struct {
 	Images []routing.ImageView `json:"images"`
 }
 
-var errRoutingOff = problem.New(http.StatusServiceUnavailable, "routing_disabled", "routing is not configured on this server")
+func routingOff() error {
+	return problem.New(http.StatusServiceUnavailable, "routing_disabled", "routing is not configured on this server")
+}
 
 // routePost serves POST /route: {"lines":[{"sku","qty"}], "destination":
 // {"country", "postal_code", "lat", "lon"}, "locale", "total", "currency",
 // "id"}. Checkout asks per buyer: never cached.
 func (s *Server) routePost(c *fiber.Ctx) error {
 	if s.Router == nil {
-		return errRoutingOff
+		return routingOff()
 	}
 	var o routing.Order
 	if err := decodeJSON(c, &o); err != nil {
@@ -57,7 +59,7 @@ var queryFields = map[string]string{
 // for product pages: one SKU, a short shared cache lifetime.
 func (s *Server) routeGet(c *fiber.Ctx) error {
 	if s.Router == nil {
-		return errRoutingOff
+		return routingOff()
 	}
 	q := c.Context().QueryArgs()
 	sku := string(q.Peek("sku"))

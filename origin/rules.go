@@ -555,12 +555,10 @@ const yamlType = "application/yaml"
 // yamlTypes are the Content-Types PUT /admin/rules accepts.
 var yamlTypes = map[string]bool{"application/yaml": true, "text/yaml": true, "application/x-yaml": true, "text/x-yaml": true}
 
-var errRulesOff = problem.New(http.StatusNotFound, "routing_disabled", "routing is not configured on this server")
-
 // putRules serves PUT /admin/rules[?dry_run=1]: the body is a rules file.
 func (s *Server) putRules(c *fiber.Ctx) error {
 	if s.Rules == nil {
-		return errRulesOff
+		return routingOff()
 	}
 	mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
 	if err != nil || !yamlTypes[mt] {
@@ -581,7 +579,7 @@ func (s *Server) putRules(c *fiber.Ctx) error {
 // ruleVersions serves GET /admin/rules/versions.
 func (s *Server) ruleVersions(c *fiber.Ctx) error {
 	if s.Rules == nil {
-		return errRulesOff
+		return routingOff()
 	}
 	v, err := s.Rules.Versions(c.UserContext())
 	if err != nil {
@@ -594,7 +592,7 @@ func (s *Server) ruleVersions(c *fiber.Ctx) error {
 // rollbackRules serves POST /admin/rules/rollback/{n}.
 func (s *Server) rollbackRules(c *fiber.Ctx) error {
 	if s.Rules == nil {
-		return errRulesOff
+		return routingOff()
 	}
 	n, err := strconv.Atoi(c.Params("n"))
 	if err != nil || n < 1 {

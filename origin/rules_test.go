@@ -211,7 +211,7 @@ func TestPutRulesDryRunActivateRollback(t *testing.T) {
 	}
 
 	// Activate: the demo rules are archived as 1, the new ones are 2.
-	resp, body := putRules(t, h, "", wawDown(t, "waw-down"))
+	resp, body = putRules(t, h, "", wawDown(t, "waw-down"))
 	ch = decodeChange(t, resp, body, 200)
 	if !ch.Activated || ch.N != 2 || ch.Key != "rules/versions/2.yaml" || ch.Archived != 1 || len(ch.Unmet) != 4 {
 		t.Errorf("activate: %+v", ch)
@@ -235,14 +235,14 @@ func TestPutRulesDryRunActivateRollback(t *testing.T) {
 		t.Errorf("versions: %+v", v)
 	}
 	// A second PUT needs no archive: 2 is stored.
-	resp, body := putRules(t, h, "", wawDown(t, "waw-down-2"))
+	resp, body = putRules(t, h, "", wawDown(t, "waw-down-2"))
 	ch = decodeChange(t, resp, body, 200)
 	if ch.N != 3 || ch.Archived != 0 {
 		t.Errorf("second activation: n %d archived %d", ch.N, ch.Archived)
 	}
 
 	// Roll back to the demo rules.
-	resp, body := adminRequest(t, h, http.MethodPost, "/admin/rules/rollback/1", "", "")
+	resp, body = adminRequest(t, h, http.MethodPost, "/admin/rules/rollback/1", "", "")
 	ch = decodeChange(t, resp, body, 200)
 	if !ch.Activated || ch.N != 1 || ch.RulesVersion != demoVersion || ch.PreviousVersion != "waw-down-2" || len(ch.Unmet) != 0 {
 		t.Errorf("rollback: %+v", ch)
@@ -364,7 +364,10 @@ func TestRulesPolling(t *testing.T) {
 	if _, err := h.Catalog.Reload(context.Background()); err != nil {
 		t.Fatalf("catalog without us-east: %v", err)
 	}
-	time.Sleep(10 * poll)
+	waitFor(t, within, "the misfit catalog is counted", func() bool {
+		_, body := h.Get(t, "/metrics")
+		return strings.Contains(string(body), `edgeshelf_routing_rules_rejected_total{via="catalog"} 1`)
+	})
 	if a := routePL(t, h); a.RulesVersion != demoVersion || !strings.Contains(a.Badge, "Frankfurt warehouse") {
 		t.Errorf("after a catalog the rules do not fit: %s, %q", a.RulesVersion, a.Badge)
 	}

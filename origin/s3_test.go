@@ -41,7 +41,7 @@ func (c *countingStore) count(key string) int {
 
 // uploadDemo copies the demo store (catalog, originals, rules, inventory)
 // into a blob store.
-func uploadDemo(t *testing.T, dst store.Blob) {
+func uploadDemo(t testing.TB, dst store.Blob) {
 	t.Helper()
 	root := origintest.DemoDir()
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {

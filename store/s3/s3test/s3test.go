@@ -2,7 +2,7 @@
 // for tests, so the s3 store and everything built on it are tested against
 // the protocol rather than a mock of it.
 //
-// The versitygw binary comes from $EDGESHELF_VERSITYGW or, failing that,
+// The versitygw binary comes from $VERSITYGW_BIN or, failing that,
 // bin/versitygw in the module root (`make tools` installs it there). Without
 // it tests are skipped, or fail when $CI is set so CI cannot go green by
 // testing nothing.
@@ -248,9 +248,9 @@ func freeAddr() (string, error) {
 // findBinary returns the versitygw to run, or ends the test.
 func findBinary(tb testing.TB) string {
 	tb.Helper()
-	if p := os.Getenv("EDGESHELF_VERSITYGW"); p != "" {
+	if p := os.Getenv("VERSITYGW_BIN"); p != "" {
 		if _, err := os.Stat(p); err != nil {
-			tb.Fatalf("s3test: EDGESHELF_VERSITYGW: %v", err)
+			tb.Fatalf("s3test: VERSITYGW_BIN: %v", err)
 		}
 		return p
 	}
@@ -262,7 +262,7 @@ func findBinary(tb testing.TB) string {
 		}
 	}
 	if os.Getenv("CI") != "" {
-		tb.Fatalf("s3test: versitygw not found, EDGESHELF_VERSITYGW unset and %v; run `make tools` to install versitygw", err)
+		tb.Fatalf("s3test: versitygw not found, VERSITYGW_BIN unset and %v; run `make tools` to install versitygw", err)
 	}
 	tb.Skip("run `make tools` to install versitygw")
 	return ""
