@@ -85,7 +85,7 @@ func thumbnail(st *state, tw, th int, crop vips.Interesting, size vips.Size) (*v
 	case st.info.Interpretation == "cmyk":
 		params.AutoRotate.Set(true)
 		if st.info.Type == "jpeg" {
-			params.JpegShrinkFactor.Set(jpegShrink(st.info, tw, th, crop, size))
+			params.JpegShrinkFactor.Set(jpegShrink(st.info, tw, th, crop, size, 2))
 		}
 		prepare = func(img *vips.ImageRef) error {
 			conv := *st
@@ -95,6 +95,14 @@ func thumbnail(st *state, tw, th int, crop vips.Interesting, size vips.Size) (*v
 	case st.info.Type == "heif" || st.info.Type == "avif":
 		params.AutoRotate.Set(false)
 		prepare = (*vips.ImageRef).RemoveOrientation
+	case st.info.Type == "jpeg":
+		// libvips' thumbnail keeps 2× the target before its DCT shrink (a
+		// 3000 px photo decodes at 1500 px for a 400 px card); the scaled
+		// IDCT is already a good reducer, so shrink as far as the output
+		// allows and let thumbnail finish the last factor below 2.
+		params.AutoRotate.Set(true)
+		params.JpegShrinkFactor.Set(jpegShrink(st.info, tw, th, crop, size, 1))
+		prepare = func(*vips.ImageRef) error { return nil }
 	default:
 		return vips.LoadThumbnailFromBuffer(st.req.Source, tw, th, crop, size, params)
 	}
@@ -113,9 +121,10 @@ func thumbnail(st *state, tw, th int, crop vips.Interesting, size vips.Size) (*v
 	return img, nil
 }
 
-// jpegShrink is the JPEG shrink-on-load factor for a thumbnail box, leaving
-// at least a factor of 2 to the resampling kernel as libvips' thumbnail does.
-func jpegShrink(i Info, tw, th int, crop vips.Interesting, size vips.Size) int {
+// jpegShrink is the JPEG shrink-on-load factor (1, 2, 4 or 8) for a
+// thumbnail box: the largest that keeps at least margin × the target size on
+// the constrained axis.
+func jpegShrink(i Info, tw, th int, crop vips.Interesting, size vips.Size, margin float64) int {
 	w, h := orientedSize(i)
 	sx, sy := float64(w)/float64(tw), float64(h)/float64(th)
 	shrink := math.Max(sx, sy) // inside: the axis that needs the most
@@ -123,7 +132,7 @@ func jpegShrink(i Info, tw, th int, crop vips.Interesting, size vips.Size) int {
 		shrink = math.Min(sx, sy) // fill, cover: the box must stay covered
 	}
 	for _, f := range []int{8, 4, 2} {
-		if shrink >= float64(2*f) {
+		if shrink >= margin*float64(f) {
 			return f
 		}
 	}
