@@ -3,6 +3,7 @@ package origin
 import (
 	"context"
 	"net/http"
+	"sort"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -63,9 +64,15 @@ func (s *Server) index(c *fiber.Ctx) error {
 	for l := range cat.Locales {
 		locales = append(locales, l)
 	}
+	sort.Strings(locales)
 	return c.JSON(fiber.Map{
 		"service": "edgeshelf", "version": s.Version,
-		"routes":  []string{"GET /img/{sku}/{view}/{preset}.{jpg|png|webp|avif|auto}?locale=&hub=", "GET /healthz", "GET /readyz", "GET /metrics"},
+		"routes": []string{
+			"GET /img/{sku}/{view}/{preset}.{jpg|png|webp|avif|auto}?locale=&hub=",
+			"GET /img/{sku}/{view}/_.{fmt}?w=&h=&fit=&gravity=&dpr=&q=",
+			"GET /route?sku=&qty=&country=&locale=", "POST /route",
+			"GET /healthz", "GET /readyz", "GET /metrics",
+		},
 		"presets": presets, "locales": locales, "skus": skus,
 	})
 }
