@@ -50,8 +50,8 @@ func uploadDemo(t testing.TB, dst store.Blob) {
 		}
 		rel, _ := filepath.Rel(root, p)
 		rel = filepath.ToSlash(rel)
-		if !(rel == "catalog.yaml" || strings.HasPrefix(rel, "originals/") || strings.HasPrefix(rel, "rules/") || strings.HasPrefix(rel, "inventory/")) ||
-			strings.HasSuffix(rel, ".md") || strings.HasSuffix(rel, ".txt") {
+		wanted := rel == "catalog.yaml" || strings.HasPrefix(rel, "originals/") || strings.HasPrefix(rel, "rules/") || strings.HasPrefix(rel, "inventory/")
+		if !wanted || strings.HasSuffix(rel, ".md") || strings.HasSuffix(rel, ".txt") {
 			return nil
 		}
 		data, err := os.ReadFile(p)

@@ -40,7 +40,7 @@ func TestWarm(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if job.Failed != 0 || job.Done != int64(job.Total) || job.Rendered != int64(h.Renders.Load()) || job.Rendered == 0 {
+	if job.Failed != 0 || job.Done != int64(job.Total) || job.Rendered != h.Renders.Load() || job.Rendered == 0 {
 		t.Fatalf("finished job %+v, renders %d", job, h.Renders.Load())
 	}
 	// The hub photo variant a German buyer will ask for is already in L1.
