@@ -85,4 +85,4 @@ k8s-check: vips
 # ~90 s on 2 cores: four layouts (+ restarts) over 6,840 variants at 15 req/s, S3 at 20 ms ± 5 ms.
 BENCH_FLAGS ?= --scenario tiers --catalog generated --skus 300 --rate 15 --duration 10s --warmup 2s --s3-latency 20ms --s3-jitter 5ms --zipf-s 1.0
 bench-report: vips $(BIN)/versitygw
-	EDGESHELF_VERSITYGW=$(BIN)/versitygw $(GO) run ./bench $(BENCH_FLAGS)
+	VERSITYGW_BIN=$(BIN)/versitygw $(GO) run ./bench $(BENCH_FLAGS)

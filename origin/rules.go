@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -17,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fsnotify/fsnotify"
 	"github.com/goccy/go-yaml"
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
@@ -180,18 +182,47 @@ func (r *RuleStore) loadInitial(ctx context.Context, cat *catalog.Catalog) (*rou
 	return routing.DefaultRules(cat)
 }
 
-// Run polls the store every Poll until ctx ends.
+// Run keeps routing current until ctx ends: it polls the store every Poll
+// (S3, and a backstop everywhere) and, on a directory store, also watches
+// the store root, rules/ and inventory/ with fsnotify, so a file written by
+// an operator — or a Kubernetes ConfigMap swapping its ..data symlink — is
+// applied at once. Every trigger runs Sync, which compares ETags, so extra
+// events cost a Stat, never a wrong reload.
 func (r *RuleStore) Run(ctx context.Context) {
-	if r.poll <= 0 {
+	var events <-chan fsnotify.Event
+	var watchErrs <-chan error
+	if d, ok := r.blob.(interface{ Dir() string }); ok {
+		if w, err := fsnotify.NewWatcher(); err == nil {
+			defer w.Close()
+			for _, sub := range []string{"", "rules", "inventory"} {
+				_ = w.Add(filepath.Join(d.Dir(), sub)) // a directory created later is polled
+			}
+			events, watchErrs = w.Events, w.Errors
+		}
+	}
+	var tick <-chan time.Time
+	if r.poll > 0 {
+		t := time.NewTicker(r.poll)
+		defer t.Stop()
+		tick = t.C
+	}
+	if tick == nil && events == nil {
 		return
 	}
-	t := time.NewTicker(r.poll)
-	defer t.Stop()
+	// Editors and ConfigMap updates write in bursts: sync once they settle.
+	var settle <-chan time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-tick:
+			r.Sync(ctx)
+		case <-events:
+			settle = time.After(50 * time.Millisecond)
+		case <-watchErrs:
+			// A dropped event is caught by the next poll.
+		case <-settle:
+			settle = nil
 			r.Sync(ctx)
 		}
 	}

@@ -489,3 +489,11 @@ func TestHotReloadUnderLoad(t *testing.T) {
 	}
 	t.Logf("%d requests, %d swaps", requests.Load(), swaps)
 }
+
+// TestRulesWatch: on a directory store a rules file written by hand is
+// applied through the file watch, with polling turned off.
+func TestRulesWatch(t *testing.T) {
+	h := startRules(t, func(c *config.Config) { c.Origin.RoutingPoll = 0 })
+	writeStoreFile(t, h.Store, routing.ActiveKey, wawDown(t, "written-by-hand"))
+	waitFor(t, 5*time.Second, "the watched rules file serves", func() bool { return routePL(t, h).RulesVersion == "written-by-hand" })
+}

@@ -124,3 +124,42 @@ func TestSourceLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderQueueBounded: beyond the running renders and the queue, a render
+// is refused at once with 503 and Retry-After instead of piling up memory.
+func TestRenderQueueBounded(t *testing.T) {
+	cfg := defaultConfig(t)
+	cfg.Concurrency, cfg.Queue = 1, 1
+	r, err := transform.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := demoOriginal(t, "amber-oud-50ml/front.jpg")
+	const n = 8
+	errs := make(chan error, n)
+	start := make(chan struct{})
+	for range n {
+		go func() {
+			<-start
+			_, err := r.Render(context.Background(), transform.Request{Source: src, Spec: transform.Spec{Width: 2400, Format: transform.AVIF}})
+			errs <- err
+		}()
+	}
+	close(start)
+	var ok, busy int
+	for range n {
+		err := <-errs
+		if err == nil {
+			ok++
+			continue
+		}
+		p, isProblem := problem.As(err)
+		if !isProblem || p.Status != 503 || p.Code != "render_busy" || p.RetryAfter < 1 {
+			t.Fatalf("unexpected error %v", err)
+		}
+		busy++
+	}
+	if ok < 1 || busy < 1 || ok > 2 {
+		t.Fatalf("%d rendered, %d refused; want 1–2 rendered (one slot, one queued) and the rest refused", ok, busy)
+	}
+}

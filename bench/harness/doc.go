@@ -1,0 +1,19 @@
+// Package harness is the library behind `go run ./bench`, the end-to-end
+// cache-latency benchmark: it starts a real S3 server (versitygw), builds a
+// demo or generated catalog in it, starts an in-process origin with a chosen
+// cache-tier layout over a store that injects S3 latency, drives it with an
+// open-loop Zipf workload and writes results.json, results.csv, report.md and
+// PNG plots.
+//
+// Layouts (what operators choose between):
+//
+//	none      no cache: every request renders
+//	regional  the results tier (L2) in S3 only, reached over the slow link
+//	l1        the in-process memory LRU only
+//	l1+l2     both
+//
+// Latency injection: DelayBlob wraps the store.Blob the origin is given and
+// sleeps latency±jitter (uniform) before each S3 call — the in-process
+// equivalent of a toxiproxy "latency" toxic between origin and S3. It also
+// counts the calls, so S3 GETs per 1,000 requests need no S3 access logs.
+package harness

@@ -1,0 +1,137 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/edgeshelf/edgeshelf/cache"
+	"github.com/edgeshelf/edgeshelf/catalog"
+	"github.com/edgeshelf/edgeshelf/config"
+	"github.com/edgeshelf/edgeshelf/origin"
+	"github.com/edgeshelf/edgeshelf/store"
+	"github.com/edgeshelf/edgeshelf/transform"
+)
+
+// Layout is a cache-tier layout.
+type Layout struct {
+	Name    string
+	L1Bytes int64 // 0: no memory tier
+	L2      bool  // results tier in the (slow) store
+}
+
+// Layouts by name; l1 budgets are filled in from the run's --l1-bytes.
+func LayoutByName(name string, l1Bytes int64) (Layout, error) {
+	switch name {
+	case "none":
+		return Layout{Name: name}, nil
+	case "regional":
+		return Layout{Name: name, L2: true}, nil
+	case "l1":
+		return Layout{Name: name, L1Bytes: l1Bytes}, nil
+	case "l1+l2":
+		return Layout{Name: name, L1Bytes: l1Bytes, L2: true}, nil
+	}
+	return Layout{}, fmt.Errorf("unknown layout %q (want none, regional, l1 or l1+l2)", name)
+}
+
+// AdminToken is the bearer token of in-process origins' admin API.
+const AdminToken = "edgeshelf-bench-admin-token-0123456789"
+
+// Origin is an in-process origin serving on loopback.
+type Origin struct {
+	URL     string
+	Renders atomic.Int64 // renders that ran to completion
+	server  *origin.Server
+	tiered  *cache.Tiered
+	done    chan struct{}
+}
+
+type countingRenderer struct {
+	origin.Renderer
+	n *atomic.Int64
+}
+
+func (c countingRenderer) Render(ctx context.Context, req transform.Request) (*transform.Result, error) {
+	r, err := c.Renderer.Render(ctx, req)
+	if err == nil {
+		c.n.Add(1)
+	}
+	return r, err
+}
+
+// StartOrigin builds an origin the way cmd/edgeshelf does: originals (and
+// catalog.yaml) from blob, L2 results in results (nil: no L2 even when the
+// layout asks), the admin API on with AdminToken (token file in tmpDir).
+func StartOrigin(ctx context.Context, layout Layout, blob, results store.Blob, tmpDir string, log *slog.Logger) (*Origin, error) {
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	cfg, err := config.Load(nil, nil, io.Discard)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Catalog.Poll = 0
+	cfg.Origin.RoutingPoll = 0
+	tokenFile := filepath.Join(tmpDir, "admin-token")
+	if err := os.WriteFile(tokenFile, []byte(AdminToken+"\n"), 0o600); err != nil {
+		return nil, err
+	}
+	cfg.Origin.AdminTokenFile = tokenFile
+	cat, err := catalog.NewSource(ctx, blob, cfg.Catalog, log)
+	if err != nil {
+		return nil, fmt.Errorf("loading the catalog: %w", err)
+	}
+	if err := transform.Startup(cfg.Transform); err != nil {
+		return nil, err
+	}
+	r, err := transform.New(cfg.Transform)
+	if err != nil {
+		return nil, err
+	}
+	r.SetLogger(log)
+	o := &Origin{done: make(chan struct{})}
+	reg := prometheus.NewRegistry()
+	var tiers []cache.Tier
+	if layout.L1Bytes > 0 {
+		tiers = append(tiers, cache.NewMemory(layout.L1Bytes))
+	}
+	if layout.L2 && results != nil {
+		tiers = append(tiers, cache.NewBlob(results, 0))
+	}
+	o.tiered = cache.NewTiered(log, reg, cfg.Cache.BackfillTimeout, tiers...)
+	o.server, err = origin.New(cfg.Origin, origin.Deps{
+		Catalog: cat, Store: blob, Renderer: countingRenderer{r, &o.Renders}, Cache: o.tiered,
+		Registry: reg, Log: log, Version: "bench",
+	})
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	o.URL = "http://" + ln.Addr().String()
+	go func() {
+		defer close(o.done)
+		_ = o.server.Serve(ln)
+	}()
+	return o, nil
+}
+
+// Close drains the server and waits for background L2 writes.
+func (o *Origin) Close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = o.server.Shutdown(ctx)
+	<-o.done
+	o.tiered.Wait()
+}

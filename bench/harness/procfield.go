@@ -1,0 +1,18 @@
+package harness
+
+import (
+	"fmt"
+	"strings"
+)
+
+// procField reads a "Name:   123 kB" line of /proc/self/status in bytes.
+func procField(status, name string) int64 {
+	for _, line := range strings.Split(status, "\n") {
+		if rest, ok := strings.CutPrefix(line, name); ok {
+			var kb int64
+			_, _ = fmt.Sscanf(strings.TrimSpace(rest), "%d kB", &kb)
+			return kb << 10
+		}
+	}
+	return 0
+}
