@@ -1,6 +1,12 @@
 package catalog
 
-import "github.com/edgeshelf/edgeshelf/store"
+import (
+	// The time zone database is embedded so hub and locale time zones load
+	// on machines and images without /usr/share/zoneinfo.
+	_ "time/tzdata"
+
+	"github.com/edgeshelf/edgeshelf/store"
+)
 
 // Catalog is the parsed and validated catalog.yaml. Field names follow the
 // schema in docs/catalog.md; new fields are added, never renamed.

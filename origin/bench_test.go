@@ -177,18 +177,18 @@ func BenchmarkL2HitVsRender(b *testing.B) {
 	}
 }
 
-// BenchmarkMemoryBudget renders distinct large variants well past a 48 MiB
+// BenchmarkMemoryBudget renders distinct large variants well past a 64 MiB
 // L1 budget and reports the process's peak RSS, which must stay within the
 // budget + 300 MiB.
 func BenchmarkMemoryBudget(b *testing.B) {
-	const budget = 48 << 20
+	const budget = 64 << 20
 	h := origintest.Start(b, origintest.Options{NoL2: true, Configure: func(c *config.Config) { c.Cache.L1Bytes = budget }})
 	n := 0
 	for b.Loop() {
-		for range 40 { // ~40 × 1.5 MB of variants per iteration
+		for range 40 { // 40 lossless 1200 px variants (~1 MB each) per iteration
 			n++
-			sku := []string{"amber-oud-50ml", "vetiver-noir-50ml", "rose-absolute-30ml"}[n%3]
-			resp, _ := h.Get(b, fmt.Sprintf("/img/%s/front/_.jpg?w=%d&q=97", sku, 2400-n))
+			sku := []string{"label-hoodie", "label-polo", "label-tee", "label-mug"}[n%4]
+			resp, _ := h.Get(b, fmt.Sprintf("/img/%s/front/_.png?w=%d", sku, 1200-n))
 			if resp.StatusCode != 200 {
 				b.Fatalf("status %d", resp.StatusCode)
 			}

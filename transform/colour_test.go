@@ -103,6 +103,10 @@ func TestMetadataStripped(t *testing.T) {
 		info, err := transform.Inspect(res.Data, cfg)
 		if err != nil || !info.HasICC {
 			t.Errorf("%s output lost its ICC profile (%v)", f, err)
+			continue
+		}
+		if desc, err := colour.ProfileDescription(info.ICCProfile); desc != "sRGB (edgeshelf compact)" {
+			t.Errorf("%s output embeds %q (%v), want our compact sRGB profile", f, desc, err)
 		}
 	}
 }

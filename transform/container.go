@@ -2,9 +2,13 @@ package transform
 
 import (
 	"bytes"
+	"compress/zlib"
 	"encoding/binary"
+	"hash/crc32"
 )
 
+// Container-level metadata edits.
+//
 // libvips writes a fresh EXIF block (resolution, colour space, pixel size)
 // even after every metadata field is removed, unless told to strip — which
 // would drop the ICC profile too. These remove that block from JPEG and WebP
@@ -57,4 +61,48 @@ func dropWebPExif(b []byte) []byte {
 	out[20] &^= 0x08 // VP8X flags: no EXIF
 	binary.LittleEndian.PutUint32(out[4:8], uint32(len(out)-8))
 	return out
+}
+
+// embedJPEGICC inserts an APP2 ICC_PROFILE segment (a profile under 64 KB
+// fits one) after SOI and any APP0 JFIF header.
+func embedJPEGICC(b, icc []byte) []byte {
+	if len(b) < 4 || b[0] != 0xFF || b[1] != 0xD8 || len(icc) > 65000 {
+		return b
+	}
+	at := 2
+	if b[2] == 0xFF && b[3] == 0xE0 && len(b) >= 6 {
+		at = 4 + int(binary.BigEndian.Uint16(b[4:6]))
+	}
+	seg := make([]byte, 0, 18+len(icc))
+	seg = append(seg, 0xFF, 0xE2)
+	seg = binary.BigEndian.AppendUint16(seg, uint16(2+12+2+len(icc)))
+	seg = append(seg, "ICC_PROFILE\x00"...)
+	seg = append(seg, 1, 1) // chunk 1 of 1
+	seg = append(seg, icc...)
+	out := make([]byte, 0, len(b)+len(seg))
+	out = append(out, b[:at]...)
+	out = append(out, seg...)
+	return append(out, b[at:]...)
+}
+
+// embedPNGICC inserts an iCCP chunk right after IHDR.
+func embedPNGICC(b, icc []byte, name string) []byte {
+	const sig = "\x89PNG\r\n\x1a\n"
+	if len(b) < 33 || string(b[:8]) != sig || string(b[12:16]) != "IHDR" {
+		return b
+	}
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	_, _ = zw.Write(icc)
+	_ = zw.Close()
+	data := append(append([]byte(name), 0, 0), z.Bytes()...)
+	chunk := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
+	chunk = append(chunk, "iCCP"...)
+	chunk = append(chunk, data...)
+	chunk = binary.BigEndian.AppendUint32(chunk, crc32.ChecksumIEEE(chunk[4:]))
+	at := 8 + 8 + 13 + 4 // signature, IHDR length and type, IHDR data, CRC
+	out := make([]byte, 0, len(b)+len(chunk))
+	out = append(out, b[:at]...)
+	out = append(out, chunk...)
+	return append(out, b[at:]...)
 }

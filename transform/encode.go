@@ -29,10 +29,16 @@ func encode(st *state) error {
 		p.Interlace = img.Width()*img.Height() > 400*400 // progressive pays off on larger images
 		data, _, err = img.ExportJpeg(p)
 		data = dropJPEGExif(data)
+		if st.containerICC != nil {
+			data = embedJPEGICC(data, st.containerICC)
+		}
 	case PNG:
 		p := vips.NewPngExportParams()
 		p.StripMetadata = false
 		data, _, err = img.ExportPng(p)
+		if st.containerICC != nil {
+			data = embedPNGICC(data, st.containerICC, "sRGB")
+		}
 	case WebP:
 		p := vips.NewWebpExportParams()
 		p.StripMetadata = false
@@ -40,7 +46,11 @@ func encode(st *state) error {
 		p.ReductionEffort = st.cfg.WebPEffort
 		data, _, err = img.ExportWebp(p)
 		if err == nil {
-			data, err = embedWebPICC(dropWebPExif(data), img.GetICCProfile(), img.Width(), img.Height())
+			icc := st.containerICC
+			if icc == nil {
+				icc = img.GetICCProfile()
+			}
+			data, err = embedWebPICC(dropWebPExif(data), icc, img.Width(), img.Height())
 		}
 	case AVIF:
 		p := vips.NewAvifExportParams()

@@ -44,6 +44,11 @@ func toOutputSpace(st *state) error {
 			}
 		}
 	}
+	if !img.HasICCProfile() && !cmyk && st.look.Space == SRGB && st.spec.Format != AVIF &&
+		img.Bands() >= 3 && img.BandFormat() == vips.BandFormatUchar && img.Interpretation() == vips.InterpretationSRGB {
+		st.containerICC = srgbProfile
+		return nil
+	}
 	fallback := profilePath(SRGB)
 	switch {
 	case cmyk:

@@ -56,6 +56,9 @@ type state struct {
 	deltaE *float64
 	out    *Result
 	log    *slog.Logger
+	// containerICC, when set, is written into the encoded file instead of
+	// being attached to (and converted into by) the image.
+	containerICC []byte
 }
 
 // step is one named stage of the pipeline.

@@ -13,6 +13,11 @@ import (
 // built-in libvips sRGB profile has slightly different primaries).
 var profilePaths = map[Space]string{}
 
+// srgbProfile is our compact sRGB profile. Untagged sRGB sources rendered to
+// sRGB skip the (identity) ICC transform, a full pass over the pixels, and
+// get this profile written into the encoded file instead.
+var srgbProfile = colour.SRGBProfile()
+
 func writeProfiles() error {
 	dir, err := os.MkdirTemp("", "edgeshelf-icc-")
 	if err != nil {

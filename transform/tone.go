@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"errors"
 	"math"
 
 	"github.com/davidbyttow/govips/v2/vips"
@@ -53,8 +54,10 @@ func tone(st *state) error {
 			return err
 		}
 	}
-	if !img.HasICCProfile() && len(icc) > 0 {
-		img.SetBlob("icc-profile-data", icc)
+	if len(icc) > 0 && !img.HasICCProfile() {
+		// libvips operations carry metadata through; losing the profile here
+		// would silently mislabel the variant.
+		return errors.New("tone: the output profile was lost")
 	}
 	return nil
 }
