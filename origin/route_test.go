@@ -43,26 +43,10 @@ type noNodeBody struct {
 
 func post(t testing.TB, h *origintest.Harness, path, contentType, body string, headers ...string) (origintest.Response, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, h.URL+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
 	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+		headers = append(headers, "Content-Type", contentType)
 	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return origintest.Response{StatusCode: resp.StatusCode, Header: resp.Header}, b
+	return h.Do(t, http.MethodPost, path, body, headers...)
 }
 
 func order(sku string, qty int, country, locale string) string {

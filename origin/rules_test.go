@@ -43,24 +43,11 @@ func putRules(t testing.TB, h *origintest.Harness, query, yaml string) (originte
 
 func adminRequest(t testing.TB, h *origintest.Harness, method, path, contentType, body string) (origintest.Response, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(method, h.URL+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+adminToken)
+	headers := []string{"Authorization", "Bearer " + adminToken}
 	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+		headers = append(headers, "Content-Type", contentType)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return origintest.Response{StatusCode: resp.StatusCode, Header: resp.Header}, b
+	return h.Do(t, method, path, body, headers...)
 }
 
 func decodeChange(t testing.TB, resp origintest.Response, body []byte, status int) origin.RulesChange {

@@ -2,7 +2,6 @@ package origin_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -249,19 +248,9 @@ func TestColourReportAndPurge(t *testing.T) {
 
 func adminDo(t *testing.T, h *origintest.Harness, method, path, body string) (origintest.Response, []byte) {
 	t.Helper()
-	req, _ := http.NewRequest(method, h.URL+path, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+adminToken)
+	contentType := ""
 	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
+		contentType = "application/json"
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return origintest.Response{StatusCode: resp.StatusCode, Header: resp.Header}, b
+	return adminRequest(t, h, method, path, contentType, body)
 }

@@ -179,7 +179,18 @@ type Response struct {
 // Get fetches a path with optional headers (name, value pairs).
 func (h *Harness) Get(t testing.TB, path string, headers ...string) (Response, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, h.URL+path, nil)
+	return h.Do(t, http.MethodGet, path, "", headers...)
+}
+
+// Do sends a request with a body (none when empty) and optional headers
+// (name, value pairs), and returns the finished response.
+func (h *Harness) Do(t testing.TB, method, path, body string, headers ...string) (Response, []byte) {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, h.URL+path, rd)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,11 +202,11 @@ func (h *Harness) Get(t testing.TB, path string, headers ...string) (Response, [
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Response{StatusCode: resp.StatusCode, Header: resp.Header}, body
+	return Response{StatusCode: resp.StatusCode, Header: resp.Header}, b
 }
 
 // RepoRoot is the module root, found from this file's location.
