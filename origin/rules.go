@@ -219,8 +219,9 @@ func (r *RuleStore) Run(ctx context.Context) {
 			r.Sync(ctx)
 		case <-events:
 			settle = time.After(50 * time.Millisecond)
-		case <-watchErrs:
+		case err := <-watchErrs:
 			// A dropped event is caught by the next poll.
+			r.log.Debug("rules watch", "err", err)
 		case <-settle:
 			settle = nil
 			r.Sync(ctx)
