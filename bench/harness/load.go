@@ -39,7 +39,7 @@ type LoadConfig struct {
 	ProgressOut    io.Writer
 }
 
-// Tier names as sent in Server-Timing, plus "other" for a response without one.
+// TierNames are the tiers as sent in Server-Timing, plus "other" for a response without one.
 var TierNames = []string{"l1", "l2", "render", "other"}
 
 // LoadResult is what the client saw over the measured window.

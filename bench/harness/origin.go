@@ -28,7 +28,7 @@ type Layout struct {
 	L2      bool  // results tier in the (slow) store
 }
 
-// Layouts by name; l1 budgets are filled in from the run's --l1-bytes.
+// LayoutByName returns a layout by name; l1 budgets are filled in from the run's --l1-bytes.
 func LayoutByName(name string, l1Bytes int64) (Layout, error) {
 	switch name {
 	case "none":
