@@ -52,6 +52,7 @@ type RuleStore struct {
 	blob   store.Blob
 	cat    *catalog.Source
 	inv    *routing.StoreInventory
+	ovr    *routing.StoreOverrides
 	engine *routing.Engine
 	poll   time.Duration
 	log    *slog.Logger
@@ -138,6 +139,8 @@ func NewRuleStore(ctx context.Context, o RuleStoreOptions) (*RuleStore, error) {
 		return nil, err
 	}
 	r.m.swaps.WithLabelValues(viaStartup).Inc()
+	r.ovr = routing.NewStoreOverrides(o.Store, r.engine.SetOverrides)
+	r.syncOverrides(ctx)
 	return r, nil
 }
 
@@ -230,10 +233,11 @@ func (r *RuleStore) Run(ctx context.Context) {
 }
 
 // Sync applies what changed in the store since the last call: inventory
-// snapshots, rules/active.yaml, and the catalog the rules are bound to.
-// Run calls it on every poll.
+// snapshots, overrides.json, rules/active.yaml, and the catalog the rules
+// are bound to. Run calls it on every poll.
 func (r *RuleStore) Sync(ctx context.Context) {
 	r.syncInventory(ctx)
+	r.syncOverrides(ctx)
 	r.syncRules(ctx)
 }
 

@@ -143,6 +143,7 @@ func (s *Server) routes() {
 	admin.Post("/rules/rollback/:n", s.rollbackRules)
 	admin.Post("/warm", s.warm)
 	admin.Get("/warm/:id", s.warmStatus)
+	s.inventoryRoutes(admin)
 }
 
 // Signer is the URL signer, nil when signing is off.

@@ -32,20 +32,25 @@ type Config struct {
 	StaleAfter time.Duration `env:"ROUTING_STALE_AFTER" envDefault:"30s" help:"inventory data older than this gets the softer badge wording"`
 	// SkipAfter drops a node whose data is older: a feed that stopped
 	// updating must not keep selling stock that may be gone.
-	SkipAfter    time.Duration `env:"ROUTING_SKIP_AFTER" envDefault:"10m" help:"nodes whose inventory data is older than this are skipped"`
-	CentralStock string        `env:"ROUTING_CENTRAL_STOCK" envDefault:"unlimited" help:"central warehouse stock: unlimited (the playbook's backstop) or inventory (read inventory/central.json)"`
+	SkipAfter time.Duration `env:"ROUTING_SKIP_AFTER" envDefault:"10m" help:"nodes whose inventory data is older than this are skipped"`
+	// StaleSafetyStock is added to a hub's min_inventory while its data is
+	// older than StaleAfter: the count may already be wrong, so the last
+	// units are not promised.
+	StaleSafetyStock int    `env:"ROUTING_STALE_SAFETY_STOCK" envDefault:"1" help:"units added to a hub's min_inventory while its inventory data is older than the stale age"`
+	CentralStock     string `env:"ROUTING_CENTRAL_STOCK" envDefault:"unlimited" help:"central warehouse stock: unlimited (the playbook's backstop) or inventory (read inventory/central.json)"`
 }
 
 // DefaultConfig is the configuration the envDefault tags describe, for
 // tests and tools that do not read the environment.
 func DefaultConfig() Config {
 	return Config{
-		WeightLatency: 1,
-		WeightCost:    1,
-		WeightSLA:     10,
-		StaleAfter:    30 * time.Second,
-		SkipAfter:     10 * time.Minute,
-		CentralStock:  CentralUnlimited,
+		WeightLatency:    1,
+		WeightCost:       1,
+		WeightSLA:        10,
+		StaleAfter:       30 * time.Second,
+		SkipAfter:        10 * time.Minute,
+		StaleSafetyStock: 1,
+		CentralStock:     CentralUnlimited,
 	}
 }
 
@@ -68,6 +73,9 @@ func (c Config) Validate() error {
 	}
 	if c.SkipAfter < c.StaleAfter {
 		return fmt.Errorf("EDGESHELF_ROUTING_SKIP_AFTER: must be at least EDGESHELF_ROUTING_STALE_AFTER (%s), got %s", c.StaleAfter, c.SkipAfter)
+	}
+	if c.StaleSafetyStock < 0 || c.StaleSafetyStock > maxQty {
+		return fmt.Errorf("EDGESHELF_ROUTING_STALE_SAFETY_STOCK: must be within 0..%d, got %d", maxQty, c.StaleSafetyStock)
 	}
 	if c.CentralStock != CentralUnlimited && c.CentralStock != CentralInventory {
 		return fmt.Errorf("EDGESHELF_ROUTING_CENTRAL_STOCK: %q is not %s or %s", c.CentralStock, CentralUnlimited, CentralInventory)

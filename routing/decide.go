@@ -22,7 +22,10 @@ import (
 //     within a hard SLA, fresh inventory data, and for each line
 //     max(qty, min_inventory) units (kind hub: 2 unless a rule says
 //     otherwise; central: the quantity, or nothing when its stock is
-//     unlimited).
+//     unlimited); data older than StaleAfter adds StaleSafetyStock to
+//     min_inventory. Operators' overrides in force apply on top of the
+//     inventory: a qty replaces a count, disabled rejects the node (or
+//     zeroes one SKU there).
 //  3. Eligible nodes are ranked by (prefer rank, central last unless
 //     central_rank: scored, score, distance, id); score = latency weight ×
 //     max_hours + cost weight × cost + SLA weight × hours over a soft SLA.
@@ -104,6 +107,7 @@ type policy struct {
 	unlimitedCentral      bool
 	centralLast           bool
 	staleAfter, skipAfter time.Duration
+	safetyStock           int // added to min_inventory past staleAfter
 }
 
 func (e *Engine) policy(rs *RuleSet) policy {
@@ -112,6 +116,7 @@ func (e *Engine) policy(rs *RuleSet) policy {
 		unlimitedCentral: e.cfg.CentralStock == CentralUnlimited,
 		centralLast:      rs.centralRank != CentralScored,
 		staleAfter:       e.cfg.StaleAfter, skipAfter: e.cfg.SkipAfter,
+		safetyStock: e.cfg.StaleSafetyStock,
 	}
 	if rs.weights.latency != nil {
 		p.wLatency = *rs.weights.latency
@@ -291,10 +296,15 @@ func (e *Engine) decide(rs *RuleSet, o *Order, now time.Time) (*Decision, error)
 			}
 			s.over = s.maxH - slaRule.hours
 		}
-		if n.central && pol.unlimitedCentral {
+		ovr := e.overridesFor(n.ID, now)
+		if o := ovr.disabledHub(); o != nil {
+			s.reject(o.label(), ReasonOverride, o.Reason)
+			continue
+		}
+		if n.central && pol.unlimitedCentral && !ovr.touches() {
 			s.mask = all
 		} else {
-			e.stock(n, s, lines, now, pol.skipAfter)
+			e.stock(n, s, lines, now, &pol, ovr)
 			if s.rejected {
 				continue
 			}
@@ -385,21 +395,35 @@ func (sc *scratch) applies(rs *RuleSet, r *rule, o *Order, lines []Line, units i
 	return b
 }
 
-// stock checks every line against the node's inventory.
-func (e *Engine) stock(n *node, s *nodeState, lines []Line, now time.Time, skipAfter time.Duration) {
+// stock checks every line against the node's inventory, with the active
+// overrides on top. Past the stale age the node must hold its
+// min_inventory plus the safety stock: the count may already be wrong.
+func (e *Engine) stock(n *node, s *nodeState, lines []Line, now time.Time, pol *policy, ovr nodeOverrides) {
+	unlimited := n.central && pol.unlimitedCentral
 	for j := range lines {
-		lv, ok := e.inv.Level(n.ID, lines[j].SKU)
-		if !ok {
-			s.reject("", ReasonNoInventory, "no inventory data for "+n.ID)
-			return
+		var lv Level
+		if unlimited {
+			lv = Level{Qty: maxQty, AsOf: now}
+		} else {
+			var ok bool
+			lv, ok = e.inv.Level(n.ID, lines[j].SKU)
+			if !ok {
+				s.reject("", ReasonNoInventory, "no inventory data for "+n.ID)
+				return
+			}
 		}
 		age := max(now.Sub(lv.AsOf), 0)
 		s.age = max(s.age, age)
-		if age > skipAfter {
-			s.reject("", ReasonStaleInventory, "inventory data is "+age.Truncate(time.Second).String()+" old, limit "+skipAfter.String())
+		if age > pol.skipAfter {
+			s.reject("", ReasonStaleInventory, "inventory data is "+age.Truncate(time.Second).String()+" old, limit "+pol.skipAfter.String())
 			return
 		}
-		need := max(lines[j].Qty, s.minUnits)
+		lv.Qty = ovr.qty(lines[j].SKU, lv.Qty)
+		minUnits := s.minUnits
+		if age > pol.staleAfter {
+			minUnits += pol.safetyStock
+		}
+		need := max(lines[j].Qty, minUnits)
 		if lv.Qty >= need {
 			s.mask |= 1 << uint(j)
 		} else if !s.short {

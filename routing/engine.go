@@ -25,6 +25,8 @@ type Engine struct {
 	rules atomic.Pointer[RuleSet]
 	ids   *idSource
 	pool  sync.Pool // *scratch
+	// ovr is the operators' overrides by hub (SetOverrides); nil: none.
+	ovr atomic.Pointer[map[string][]Override]
 }
 
 // New builds an engine over a rule set and an inventory. A nil clock means
