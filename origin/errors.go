@@ -77,6 +77,10 @@ func toProblem(err error) *problem.Error {
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	p := toProblem(err)
 	switch {
+	case p.Status == http.StatusServiceUnavailable:
+		// Expected under load, outages and shutdown (draining, a full render
+		// queue, S3 down): worth a warning, not an error page at 3 a.m.
+		s.log.Warn("request refused", "method", c.Method(), "path", c.Path(), "code", p.Code, "err", err)
 	case p.Status >= 500:
 		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "status", p.Status, "code", p.Code, "err", err)
 	case p.Status == http.StatusUnprocessableEntity:
