@@ -28,6 +28,9 @@ type Config struct {
 	SignPresets          bool          `env:"SIGN_PRESETS" envDefault:"false" help:"with signing on, require signatures on preset URLs too"`
 	SignatureBytes       int           `env:"SIGNATURE_BYTES" envDefault:"16" help:"HMAC-SHA256 bytes kept in a signature (16..32)"`
 	DeltaEThreshold      float64       `env:"COLOUR_DELTAE_THRESHOLD" envDefault:"2.0" help:"swatch ΔE2000 above which a variant is listed by /admin/reports/colour"`
+	AdminListen          string        `env:"ADMIN_LISTEN" envDefault:"" help:"separate address for the /admin API (empty: the public listener serves it)"`
+	ClientMaxInflight    int           `env:"CLIENT_MAX_INFLIGHT" envDefault:"64" help:"requests one client may have in flight; more get 429 (0 = no limit)"`
+	ClientIPHeader       string        `env:"CLIENT_IP_HEADER" envDefault:"" help:"header a trusted CDN sets to the client IP (e.g. CF-Connecting-IP); empty: the TCP peer"`
 	AdminTokenFile       string        `env:"ADMIN_TOKEN_FILE" envDefault:"" help:"file with admin bearer tokens, one per line; the admin API is off without it"`
 	RoutingPoll          time.Duration `env:"ROUTING_POLL" envDefault:"2s" help:"how often rules/active.yaml and inventory/ are re-checked in the store, and routing rebound to a changed catalog (0 = never)"`
 	RouteMaxAge          time.Duration `env:"ROUTE_MAX_AGE" envDefault:"30s" help:"Cache-Control max-age of GET /route answers (product pages); POST /route is never cached"`
@@ -64,6 +67,14 @@ func (c Config) Validate() error {
 	}
 	if c.DeltaEThreshold <= 0 || c.DeltaEThreshold > 100 {
 		return fmt.Errorf("EDGESHELF_COLOUR_DELTAE_THRESHOLD: must be within (0, 100]")
+	}
+	if c.AdminListen != "" {
+		if _, _, err := net.SplitHostPort(c.AdminListen); err != nil {
+			return fmt.Errorf("EDGESHELF_ADMIN_LISTEN: %q is not host:port: %w", c.AdminListen, err)
+		}
+	}
+	if c.ClientMaxInflight < 0 {
+		return fmt.Errorf("EDGESHELF_CLIENT_MAX_INFLIGHT: must be ≥ 0")
 	}
 	if c.SignatureBytes < 16 || c.SignatureBytes > 32 {
 		return fmt.Errorf("EDGESHELF_SIGNATURE_BYTES: must be within 16..32")

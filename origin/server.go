@@ -51,6 +51,8 @@ type Server struct {
 	log      *slog.Logger
 	m        *httpMetrics
 	draining atomic.Bool
+	// adminAddr is the admin listener's address, when it has one.
+	adminAddr atomic.Value
 	// adminTokens are SHA-256 digests of the accepted bearer tokens.
 	adminTokens [][32]byte
 	signer      *Signer
@@ -120,6 +122,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	})
 	s.app.Use(recover.New())
 	s.app.Use(s.observe)
+	s.app.Use(newClientLimiter(cfg.ClientMaxInflight, cfg.ClientIPHeader).middleware)
 	s.routes()
 	return s, nil
 }
@@ -135,7 +138,7 @@ func (s *Server) routes() {
 	s.app.Post("/route", s.routePost)
 
 	// Every /admin route is registered on this group, behind the token check.
-	admin := s.app.Group("/admin", s.requireAdmin)
+	admin := s.app.Group("/admin", s.adminOnly, s.requireAdmin)
 	admin.Post("/purge", s.purge)
 	admin.Get("/reports/colour", s.reportColour)
 	admin.Put("/rules", s.putRules)
@@ -144,6 +147,13 @@ func (s *Server) routes() {
 	admin.Post("/warm", s.warm)
 	admin.Get("/warm/:id", s.warmStatus)
 	s.inventoryRoutes(admin)
+}
+
+// ServeAdmin serves the app on the admin listener: with ADMIN_LISTEN set,
+// /admin answers only there.
+func (s *Server) ServeAdmin(ln net.Listener) error {
+	s.adminAddr.Store(ln.Addr().String())
+	return s.app.Listener(ln)
 }
 
 // Signer is the URL signer, nil when signing is off.

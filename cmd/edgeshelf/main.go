@@ -166,8 +166,16 @@ func serve(args, environ []string, stderr io.Writer) error {
 	log.Info("edgeshelf serving", "listen", "http://"+ln.Addr().String(), "store", cfg.Store.URL,
 		"skus", len(cat.Current().SKUs), "rules_version", rules.Engine().Rules().Version(), "version", versionString())
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	if cfg.Origin.AdminListen != "" {
+		adminLn, err := net.Listen("tcp", cfg.Origin.AdminListen)
+		if err != nil {
+			return fmt.Errorf("EDGESHELF_ADMIN_LISTEN: %w", err)
+		}
+		log.Info("admin API on its own listener", "listen", "http://"+adminLn.Addr().String())
+		go func() { errc <- srv.ServeAdmin(adminLn) }()
+	}
 	select {
 	case err := <-errc:
 		return err
