@@ -70,15 +70,16 @@ func TestAdHocVariants(t *testing.T) {
 	}
 }
 
-func writeKeyFile(t *testing.T) string {
+func writeKeyFile(t testing.TB) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "keys")
-	content := "# test keys\nk2:" + strings.Repeat("ab", 32) + "\nk1:" + strings.Repeat("cd", 32) + "\n"
-	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+	if err := writeFile(p, "# test keys\nk2:"+strings.Repeat("ab", 32)+"\nk1:"+strings.Repeat("cd", 32)+"\n"); err != nil {
 		t.Fatal(err)
 	}
 	return p
 }
+
+func writeFile(p, content string) error { return os.WriteFile(p, []byte(content), 0o600) }
 
 func TestSignedURLs(t *testing.T) {
 	keys := writeKeyFile(t)
