@@ -70,7 +70,7 @@ func (s *Server) adminOnly(c *fiber.Ctx) error {
 	if s.cfg.AdminListen == "" {
 		return c.Next()
 	}
-	if local := c.Context().LocalAddr(); local == nil || local.String() != s.adminAddr.Load() {
+	if addr, _ := s.adminAddr.Load().(string); c.Context().LocalAddr().String() != addr {
 		return problem.New(http.StatusNotFound, "not_found", "no such route")
 	}
 	return c.Next()
