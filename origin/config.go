@@ -29,7 +29,7 @@ type Config struct {
 	SignatureBytes       int           `env:"SIGNATURE_BYTES" envDefault:"16" help:"HMAC-SHA256 bytes kept in a signature (16..32)"`
 	DeltaEThreshold      float64       `env:"COLOUR_DELTAE_THRESHOLD" envDefault:"2.0" help:"swatch ΔE2000 above which a variant is listed by /admin/reports/colour"`
 	AdminListen          string        `env:"ADMIN_LISTEN" envDefault:"" help:"separate address for the /admin API (empty: the public listener serves it)"`
-	ClientMaxInflight    int           `env:"CLIENT_MAX_INFLIGHT" envDefault:"64" help:"requests one client may have in flight; more get 429 (0 = no limit)"`
+	ClientMaxInflight    int           `env:"CLIENT_MAX_INFLIGHT" envDefault:"256" help:"requests one client may have in flight; more get 429 (0 = no limit)"`
 	ClientIPHeader       string        `env:"CLIENT_IP_HEADER" envDefault:"" help:"header a trusted CDN sets to the client IP (e.g. CF-Connecting-IP); empty: the TCP peer"`
 	AdminTokenFile       string        `env:"ADMIN_TOKEN_FILE" envDefault:"" help:"file with admin bearer tokens, one per line; the admin API is off without it"`
 	RoutingPoll          time.Duration `env:"ROUTING_POLL" envDefault:"2s" help:"how often rules/active.yaml and inventory/ are re-checked in the store, and routing rebound to a changed catalog (0 = never)"`

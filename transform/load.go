@@ -26,11 +26,14 @@ func load(st *state) error {
 		size = vips.SizeBoth
 	}
 	tw, th := s.Width, s.Height
+	// An axis the spec leaves free is still bounded by the output limits:
+	// with maxCoord a 1×65535 strip came out 1×65535, and enlarge=1 on a
+	// tall source asked libvips for a 4096 px wide, 400,000 px tall image.
 	if tw == 0 {
-		tw = maxCoord
+		tw = st.cfg.MaxOutputWidth
 	}
 	if th == 0 {
-		th = maxCoord
+		th = st.cfg.MaxOutputHeight
 	}
 	crop := vips.InterestingNone
 	var cropAfter bool
