@@ -14,7 +14,6 @@ import (
 // badStore is a store whose originals are every kind of broken file.
 func badStore(t *testing.T) *storefs.Store {
 	t.Helper()
-	dir := t.TempDir()
 	good, err := os.ReadFile(filepath.Join(origintest.DemoDir(), "originals", "label-mug", "front.jpg"))
 	if err != nil {
 		t.Fatal(err)
@@ -27,6 +26,14 @@ func badStore(t *testing.T) *storefs.Store {
 		"originals/vector/front.svg":    []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><image href="http://127.0.0.1:1/x.png"/></svg>`),
 		"originals/vectorjpg/front.jpg": []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>`),
 	}
+	return storeOf(t, files, "  - {name: card, width: 480}\n")
+}
+
+// storeOf writes originals (keys originals/{sku}/front.{ext}) into a fresh
+// fs store with a catalog naming each SKU and the given presets YAML.
+func storeOf(t *testing.T, files map[string][]byte, presets string) *storefs.Store {
+	t.Helper()
+	dir := t.TempDir()
 	var skus strings.Builder
 	for key, data := range files {
 		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(key)), 0o755); err != nil {
@@ -37,7 +44,7 @@ func badStore(t *testing.T) *storefs.Store {
 		}
 		skus.WriteString("  - {id: " + strings.Split(key, "/")[1] + ", views: [front]}\n")
 	}
-	cat := "skus:\n" + skus.String() + "presets:\n  - {name: card, width: 480}\n"
+	cat := "skus:\n" + skus.String() + "presets:\n" + presets
 	if err := os.WriteFile(filepath.Join(dir, "catalog.yaml"), []byte(cat), 0o644); err != nil {
 		t.Fatal(err)
 	}

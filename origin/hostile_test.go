@@ -263,26 +263,7 @@ func hugeJPEGHeader(t *testing.T, src []byte) []byte {
 
 func hostileStore(t *testing.T) *storefs.Store {
 	t.Helper()
-	dir := t.TempDir()
-	var skus strings.Builder
-	for key, data := range hostileOriginals(t) {
-		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(key)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, key), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		skus.WriteString("  - {id: " + strings.Split(key, "/")[1] + ", views: [front]}\n")
-	}
-	cat := "skus:\n" + skus.String() + "presets:\n  - {name: card, width: 480}\n  - {name: square, width: 200, height: 200, fit: cover}\n"
-	if err := os.WriteFile(filepath.Join(dir, "catalog.yaml"), []byte(cat), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	s, err := storefs.New(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return storeOf(t, hostileOriginals(t), "  - {name: card, width: 480}\n  - {name: square, width: 200, height: 200, fit: cover}\n")
 }
 
 // TestHostileOriginals serves corpus files as originals: each gets its 4xx
