@@ -24,13 +24,22 @@ import (
 
 // inventoryRoutes registers the inventory admin routes on the admin group.
 func (s *Server) inventoryRoutes(admin fiber.Router) {
-	admin.Get("/inventory/:hub", s.getInventory)
-	admin.Put("/inventory/:hub", s.putInventory)
-	admin.Patch("/inventory/:hub", s.patchInventory)
-	admin.Post("/reconcile/:hub", s.reconcile)
-	admin.Get("/overrides", s.listOverrides)
-	admin.Post("/overrides", s.addOverride)
-	admin.Delete("/overrides/:id", s.deleteOverride)
+	admin.Get("/inventory/:hub", s.needRules, s.getInventory)
+	admin.Put("/inventory/:hub", s.needRules, s.putInventory)
+	admin.Patch("/inventory/:hub", s.needRules, s.patchInventory)
+	admin.Post("/reconcile/:hub", s.needRules, s.reconcile)
+	admin.Get("/overrides", s.needRules, s.listOverrides)
+	admin.Post("/overrides", s.needRules, s.addOverride)
+	admin.Delete("/overrides/:id", s.needRules, s.deleteOverride)
+}
+
+// needRules guards the admin routes that work on the rule store: without
+// routing configured they answer 503 routing_disabled.
+func (s *Server) needRules(c *fiber.Ctx) error {
+	if s.Rules == nil {
+		return routingOff()
+	}
+	return c.Next()
 }
 
 // Overrides is the operators' overrides the store keeps in step.
@@ -106,9 +115,6 @@ func (s *Server) sendStored(c *fiber.Ctx, st *routing.Stored) error {
 // getInventory serves GET /admin/inventory/{hub}: the held snapshot and its
 // age by the engine's clock.
 func (s *Server) getInventory(c *fiber.Ctx) error {
-	if s.Rules == nil {
-		return routingOff()
-	}
 	hub, _, err := s.knownHub(c)
 	if err != nil {
 		return err
@@ -124,9 +130,6 @@ func (s *Server) getInventory(c *fiber.Ctx) error {
 // putInventory serves PUT /admin/inventory/{hub}: a full snapshot
 // {"seq", "as_of", "items": {"sku": qty}}.
 func (s *Server) putInventory(c *fiber.Ctx) error {
-	if s.Rules == nil {
-		return routingOff()
-	}
 	hub, cat, err := s.knownHub(c)
 	if err != nil {
 		return err
@@ -158,9 +161,6 @@ func (s *Server) putInventory(c *fiber.Ctx) error {
 // patchInventory serves PATCH /admin/inventory/{hub}: deltas
 // {"seq", "as_of"?, "items": {"sku": delta}} on the held snapshot.
 func (s *Server) patchInventory(c *fiber.Ctx) error {
-	if s.Rules == nil {
-		return routingOff()
-	}
 	hub, cat, err := s.knownHub(c)
 	if err != nil {
 		return err
@@ -192,9 +192,6 @@ func (s *Server) patchInventory(c *fiber.Ctx) error {
 // reconcile serves POST /admin/reconcile/{hub}: a physical count
 // {"items": {"sku": qty}} compared with the held snapshot. Nothing changes.
 func (s *Server) reconcile(c *fiber.Ctx) error {
-	if s.Rules == nil {
-		return routingOff()
-	}
 	hub, cat, err := s.knownHub(c)
 	if err != nil {
 		return err
@@ -236,9 +233,6 @@ func (s *Server) operator(c *fiber.Ctx) string {
 
 // listOverrides serves GET /admin/overrides: those in force.
 func (s *Server) listOverrides(c *fiber.Ctx) error {
-	if s.Rules == nil {
-		return routingOff()
-	}
 	now := s.Router.Now()
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(fiber.Map{"now": now.UTC(), "overrides": s.Rules.Overrides().Active(now)})
@@ -247,9 +241,6 @@ func (s *Server) listOverrides(c *fiber.Ctx) error {
 // addOverride serves POST /admin/overrides: {hub, sku?, qty? | disabled:
 // true, reason, expires_at}.
 func (s *Server) addOverride(c *fiber.Ctx) error {
-	if s.Rules == nil {
-		return routingOff()
-	}
 	var req struct {
 		Hub       string    `json:"hub"`
 		SKU       string    `json:"sku"`
@@ -285,9 +276,6 @@ func (s *Server) addOverride(c *fiber.Ctx) error {
 
 // deleteOverride serves DELETE /admin/overrides/{id}.
 func (s *Server) deleteOverride(c *fiber.Ctx) error {
-	if s.Rules == nil {
-		return routingOff()
-	}
 	id := strings.Clone(c.Params("id"))
 	o, ok, err := s.Rules.Overrides().Remove(c.UserContext(), id, s.Router.Now())
 	if err != nil {

@@ -593,9 +593,6 @@ var yamlTypes = map[string]bool{"application/yaml": true, "text/yaml": true, "ap
 
 // putRules serves PUT /admin/rules[?dry_run=1]: the body is a rules file.
 func (s *Server) putRules(c *fiber.Ctx) error {
-	if s.Rules == nil {
-		return routingOff()
-	}
 	mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
 	if err != nil || !yamlTypes[mt] {
 		return problem.New(http.StatusUnsupportedMediaType, "unsupported_media_type", "send the rules file as application/yaml or text/yaml")
@@ -614,9 +611,6 @@ func (s *Server) putRules(c *fiber.Ctx) error {
 
 // ruleVersions serves GET /admin/rules/versions.
 func (s *Server) ruleVersions(c *fiber.Ctx) error {
-	if s.Rules == nil {
-		return routingOff()
-	}
 	v, err := s.Rules.Versions(c.UserContext())
 	if err != nil {
 		return err
@@ -627,9 +621,6 @@ func (s *Server) ruleVersions(c *fiber.Ctx) error {
 
 // rollbackRules serves POST /admin/rules/rollback/{n}.
 func (s *Server) rollbackRules(c *fiber.Ctx) error {
-	if s.Rules == nil {
-		return routingOff()
-	}
 	n, err := strconv.Atoi(c.Params("n"))
 	if err != nil || n < 1 {
 		return problem.New(http.StatusBadRequest, "invalid_rules_version", "n must be a stored version number (1, 2, ...)").WithField("n")
