@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/edgeshelf/edgeshelf/bench/harness"
+	"github.com/edgeshelf/edgeshelf/store/s3/s3test"
 )
 
 // TestTiersEndToEnd runs a tiny tiers scenario (every layout, restarts
@@ -18,7 +19,7 @@ import (
 // versitygw is not installed) and checks the outputs agree with each other.
 func TestTiersEndToEnd(t *testing.T) {
 	store := "s3"
-	if _, err := harness.FindVersitygw(); err != nil {
+	if _, err := s3test.FindBinary(); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal(err)
 		}

@@ -19,6 +19,7 @@ import (
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/edgeshelf/edgeshelf/store/s3"
+	"github.com/edgeshelf/edgeshelf/store/s3/s3test"
 )
 
 // S3Server is a versitygw (posix backend on a temporary directory) on a
@@ -40,47 +41,9 @@ const (
 	s3Bucket = "edgeshelf-bench"
 )
 
-// FindVersitygw is $VERSITYGW_BIN or bin/versitygw in the module root
-// (`make tools` installs it there).
-func FindVersitygw() (string, error) {
-	if p := os.Getenv("VERSITYGW_BIN"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			return "", fmt.Errorf("VERSITYGW_BIN: %w", err)
-		}
-		return p, nil
-	}
-	root, err := ModuleRoot()
-	if err != nil {
-		return "", err
-	}
-	p := filepath.Join(root, "bin", "versitygw")
-	if _, err := os.Stat(p); err != nil {
-		return "", fmt.Errorf("versitygw not found (run `make tools` or set VERSITYGW_BIN): %w", err)
-	}
-	return p, nil
-}
-
-// ModuleRoot walks up from the working directory to the directory holding go.mod.
-func ModuleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-}
-
 // StartS3 runs versitygw with its data under dir and creates the bucket.
 func StartS3(ctx context.Context, dir string) (*S3Server, error) {
-	bin, err := FindVersitygw()
+	bin, err := s3test.FindBinary()
 	if err != nil {
 		return nil, err
 	}

@@ -237,32 +237,44 @@ func freeAddr() (string, error) {
 	return addr, l.Close()
 }
 
-// findBinary returns the versitygw to run, or ends the test.
+// findBinary returns the versitygw to run, or ends the test: it fails when
+// $CI is set (CI must not go green by testing nothing), else it skips.
 func findBinary(tb testing.TB) string {
 	tb.Helper()
-	if p := os.Getenv("VERSITYGW_BIN"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			tb.Fatalf("s3test: VERSITYGW_BIN: %v", err)
-		}
+	p, err := FindBinary()
+	switch {
+	case err == nil:
 		return p
-	}
-	root, err := moduleRoot()
-	if err == nil {
-		p := filepath.Join(root, "bin", "versitygw")
-		if _, err = os.Stat(p); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		tb.Fatalf("s3test: versitygw not found, VERSITYGW_BIN unset and %v; run `make tools` to install versitygw", err)
+	case os.Getenv("VERSITYGW_BIN") != "" || os.Getenv("CI") != "":
+		tb.Fatalf("s3test: %v; run `make tools` to install versitygw", err)
 	}
 	tb.Skip("run `make tools` to install versitygw")
 	return ""
 }
 
-// moduleRoot walks up from the working directory (a package directory under
+// FindBinary is $VERSITYGW_BIN, or bin/versitygw in the module root (`make
+// tools` installs it there). The bench harness uses it too.
+func FindBinary() (string, error) {
+	if p := os.Getenv("VERSITYGW_BIN"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return "", fmt.Errorf("VERSITYGW_BIN: %w", err)
+		}
+		return p, nil
+	}
+	root, err := ModuleRoot()
+	if err != nil {
+		return "", err
+	}
+	p := filepath.Join(root, "bin", "versitygw")
+	if _, err := os.Stat(p); err != nil {
+		return "", fmt.Errorf("versitygw not found (VERSITYGW_BIN unset): %w", err)
+	}
+	return p, nil
+}
+
+// ModuleRoot walks up from the working directory (a package directory under
 // go test) to the directory holding go.mod.
-func moduleRoot() (string, error) {
+func ModuleRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err
