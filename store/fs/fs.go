@@ -13,6 +13,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -25,7 +26,22 @@ var _ store.Blob = (*Store)(nil)
 type Store struct {
 	root *os.Root
 	dir  string
+	// hashes remembers each file's content ETag by its identity (size,
+	// times, inode), so Stat and List — which the catalog and rules pollers
+	// call every few seconds — do not read and hash every photo each time.
+	mu     sync.Mutex
+	hashes map[string]knownHash
 }
+
+type knownHash struct {
+	id   fileID
+	etag string
+}
+
+// racyWindow: a file changed this recently may be changed again within the
+// file system's timestamp granularity without its identity changing, so its
+// cached hash is not trusted (git's "racily clean" rule).
+const racyWindow = 2 * time.Second
 
 // New opens dir (which must exist) as a store root.
 func New(dir string) (*Store, error) {
@@ -40,7 +56,7 @@ func New(dir string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fs store: %w", err)
 	}
-	return &Store{root: root, dir: dir}, nil
+	return &Store{root: root, dir: dir, hashes: map[string]knownHash{}}, nil
 }
 
 // Dir is the directory the store was opened on.
@@ -129,6 +145,9 @@ func (s *Store) Get(ctx context.Context, key string, opts store.GetOptions) (*st
 		return nil, fmt.Errorf("%w: %s grew past the limit %d while read", store.ErrTooLarge, key, opts.MaxBytes)
 	}
 	info := store.Info{Key: key, Size: int64(len(data)), ETag: etag(data), Modified: st.ModTime()}
+	// The identity is from before the read: if the file changed meanwhile,
+	// the next Stat sees another identity and hashes again.
+	s.remember(key, identity(st), info.ETag)
 	if opts.IfNoneMatch != "" && opts.IfNoneMatch == info.ETag {
 		return nil, fmt.Errorf("%w: %s", store.ErrNotModified, key)
 	}
@@ -137,11 +156,35 @@ func (s *Store) Get(ctx context.Context, key string, opts store.GetOptions) (*st
 
 // Stat describes an object without returning its content.
 func (s *Store) Stat(ctx context.Context, key string) (store.Info, error) {
+	if err := store.ValidateKey(key); err != nil {
+		return store.Info{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return store.Info{}, err
+	}
+	st, err := s.root.Stat(key)
+	if err != nil {
+		return store.Info{}, mapErr(key, err)
+	}
+	if st.Mode().IsRegular() && time.Since(st.ModTime()) > racyWindow {
+		s.mu.Lock()
+		known, ok := s.hashes[key]
+		s.mu.Unlock()
+		if ok && known.id == identity(st) {
+			return store.Info{Key: key, Size: st.Size(), ETag: known.etag, Modified: st.ModTime()}, nil
+		}
+	}
 	obj, err := s.Get(ctx, key, store.GetOptions{})
 	if err != nil {
 		return store.Info{}, err
 	}
 	return obj.Info, nil
+}
+
+func (s *Store) remember(key string, id fileID, etag string) {
+	s.mu.Lock()
+	s.hashes[key] = knownHash{id: id, etag: etag}
+	s.mu.Unlock()
 }
 
 // Put writes an object atomically: a temporary file in the same directory is
@@ -249,14 +292,14 @@ func (s *Store) List(ctx context.Context, prefix string) ([]store.Info, error) {
 		if !d.Type().IsRegular() || !strings.HasPrefix(p, prefix) || strings.HasPrefix(path.Base(p), tmpPrefix) || !isKey(p) {
 			return nil
 		}
-		obj, err := s.Get(ctx, p, store.GetOptions{})
+		info, err := s.Stat(ctx, p)
 		if err != nil {
 			if errors.Is(err, store.ErrNotFound) {
 				return nil // deleted while we walked
 			}
 			return err
 		}
-		out = append(out, obj.Info)
+		out = append(out, info)
 		return nil
 	})
 	if err != nil {

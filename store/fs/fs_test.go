@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/edgeshelf/edgeshelf/store"
 	"github.com/edgeshelf/edgeshelf/store/fs"
@@ -198,5 +199,49 @@ func TestLongSegment(t *testing.T) {
 	key = "results/" + strings.Repeat("y", 250)
 	if _, err := s.Put(t.Context(), key, []byte("y"), store.PutOptions{}); err != nil {
 		t.Errorf("Put of a 250-byte segment = %v", err)
+	}
+}
+
+// TestStatHashCache: Stat serves a remembered hash only while the file's
+// identity holds; an in-place edit that keeps the size and even restores
+// the modification time still changes the ETag.
+func TestStatHashCache(t *testing.T) {
+	s, err := fs.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	if _, err := s.Put(ctx, "a/photo.jpg", []byte("version-1"), store.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	full := filepath.Join(s.Dir(), "a", "photo.jpg")
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(full, old, old); err != nil {
+		t.Fatal(err)
+	}
+	first, err := s.Stat(ctx, "a/photo.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := s.Stat(ctx, "a/photo.jpg"); again.ETag != first.ETag {
+		t.Fatal("unchanged file, different ETag")
+	}
+	time.Sleep(20 * time.Millisecond) // let the change time move on
+	if err := os.WriteFile(full, []byte("version-2"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(full, old, old); err != nil {
+		t.Fatal(err)
+	}
+	edited, err := s.Stat(ctx, "a/photo.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if edited.ETag == first.ETag {
+		t.Fatal("an in-place edit with the old modification time kept the old ETag")
+	}
+	list, err := s.List(ctx, "a/")
+	if err != nil || len(list) != 1 || list[0].ETag != edited.ETag {
+		t.Fatalf("List %+v %v, want the edited ETag", list, err)
 	}
 }
