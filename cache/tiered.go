@@ -96,11 +96,8 @@ func (t *Tiered) Lookup(key string) (*Entry, bool) {
 // caller can tell an outage from bad input.
 func (t *Tiered) Get(ctx context.Context, key string, render RenderFunc) (*Entry, Source, error) {
 	// Fast path outside the flight: the L1 hit must cost one map lookup.
-	if len(t.tiers) > 0 && t.tiers[0].Name() == "l1" {
-		if e, err := t.tiers[0].Get(ctx, key); err == nil {
-			t.m.hit("l1", e)
-			return e, FromL1, nil
-		}
+	if e, ok := t.Lookup(key); ok {
+		return e, FromL1, nil
 	}
 	type result struct {
 		e   *Entry
