@@ -11,7 +11,7 @@
 #
 # Kubernetes: k8s/ and docs/deploy.md.
 
-FROM golang:1.26-bookworm AS build
+FROM golang:1.26.11-bookworm AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libvips-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*

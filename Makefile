@@ -8,10 +8,19 @@ export PATH := $(BIN):$(PATH)
 
 GOLANGCI_LINT_VERSION := v2.15.0
 VERSITYGW_VERSION := v1.8.0
+GOVULNCHECK_VERSION := v1.1.4
+# The Go vulnerability database, pinned: its OSV files come as a module and
+# are indexed locally, so the check needs no other service and gives the
+# same answer until this version is bumped.
+VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
+# Builds use this Go release (downloaded once through the module proxy when
+# the machine's own is older): govulncheck holds the standard library to it.
+export GOTOOLCHAIN := go1.26.11+auto
 FUZZTIME ?= 30s
 APT_PACKAGES := libvips-dev pkg-config
+CHROMIUM_PACKAGES := chromium chromium-driver
 
-.PHONY: all run test lint bench fuzz tools vips build clean demo config-table k8s-check bench-report
+.PHONY: all run test lint vulncheck bench fuzz tools vips build clean demo config-table k8s-check bench-report console chromium screenshots soak
 
 all: lint test
 
@@ -25,16 +34,21 @@ run: vips
 build: vips
 	$(GO) build -trimpath -o $(BIN)/edgeshelf ./cmd/edgeshelf
 
-## test: the whole suite with the race detector (real libvips, real S3 via versitygw)
-test: vips $(BIN)/versitygw
+## test: the whole suite with the race detector (real libvips, real S3 via versitygw,
+## the console rebuilt from source and driven in headless chromium)
+test: vips $(BIN)/versitygw console chromium
 	VERSITYGW_BIN=$(BIN)/versitygw $(GO) test -race -count=1 -timeout 30m ./...
 
-## lint: gofmt, go vet and golangci-lint (pinned)
-lint: vips $(BIN)/golangci-lint
+## lint: gofmt, go vet, golangci-lint and govulncheck (pinned)
+lint: vips $(BIN)/golangci-lint vulncheck
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './bin/*')); \
 	  if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(BIN)/golangci-lint run ./...
+
+## vulncheck: govulncheck against the pinned vulnerability database
+vulncheck: $(BIN)/govulncheck $(BIN)/vulndb/index/db.json
+	$(BIN)/govulncheck -db file://$(BIN)/vulndb ./...
 
 ## bench: render, pipeline and cache benchmarks (ratios to baselines in the same run)
 bench: vips
@@ -57,13 +71,46 @@ config-table:
 	@$(GO) run ./cmd/edgeshelf config
 
 ## tools: pinned Go tools into ./bin
-tools: $(BIN)/versitygw $(BIN)/golangci-lint
+tools: $(BIN)/versitygw $(BIN)/golangci-lint $(BIN)/govulncheck
 
 $(BIN)/versitygw:
 	GOBIN=$(BIN) $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
 
 $(BIN)/golangci-lint:
 	GOBIN=$(BIN) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+
+$(BIN)/govulncheck:
+	GOBIN=$(BIN) $(GO) install golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION)
+
+$(BIN)/vulndb/index/db.json:
+	$(GO) mod download golang.org/x/vulndb@$(VULNDB_VERSION)
+	rm -rf $(BIN)/vulndb.tmp
+	$(GO) run golang.org/x/vulndb/cmd/indexdb@$(VULNDB_VERSION) \
+	  -vulns "$$($(GO) env GOMODCACHE)/golang.org/x/vulndb@$(VULNDB_VERSION)/data/osv" -out $(BIN)/vulndb.tmp
+	rm -rf $(BIN)/vulndb && mv $(BIN)/vulndb.tmp $(BIN)/vulndb
+
+## console: build the operator console (console/web, TypeScript + Vite) into console/dist,
+## which the binary embeds. dist is committed, so `make run` and `go build` need no Node.js.
+# Without Node.js 20.19+ and npm it says so and keeps the committed build.
+console:
+	@if ! command -v npm >/dev/null || ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a==20&&b>=19)?0:1)'; then \
+	  echo "console: Node.js >= 20.19 with npm not found; using the committed console/dist"; \
+	else \
+	  cd console/web && npm ci --no-audit --no-fund && npm run build; \
+	fi
+
+## screenshots: regenerate docs/img/console-*.png from the browser test
+screenshots: vips chromium
+	UPDATE_SCREENSHOTS=1 $(GO) test -count=1 -run TestConsoleInBrowser ./console/
+
+## chromium: install Debian's chromium and chromium-driver when missing (browser tests)
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "chromium not found: installing it with apt"; \
+	  SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(CHROMIUM_PACKAGES); \
+	fi
 
 ## vips: install libvips-dev with apt when pkg-config cannot find it
 vips:
@@ -86,3 +133,9 @@ k8s-check: vips
 BENCH_FLAGS ?= --scenario tiers --catalog generated --skus 300 --rate 15 --duration 10s --warmup 2s --s3-latency 20ms --s3-jitter 5ms --zipf-s 1.0
 bench-report: vips $(BIN)/versitygw
 	VERSITYGW_BIN=$(BIN)/versitygw $(GO) run ./bench $(BENCH_FLAGS)
+
+## soak: the built binary under mixed traffic for ~5 min over versitygw; fails when RSS or
+## goroutines grow ≥ 5 % after the warm-up or RSS tops the L1 budget + 300 MiB (bench/soak)
+SOAK_FLAGS ?= --duration 5m --warmup 2m --interval 10s
+soak: build $(BIN)/versitygw
+	VERSITYGW_BIN=$(BIN)/versitygw $(GO) run ./bench/soak --binary $(BIN)/edgeshelf $(SOAK_FLAGS)

@@ -60,6 +60,7 @@ type Tiered struct {
 	timeout time.Duration
 	wg      sync.WaitGroup
 	m       *metrics
+	top     topKeys // the most requested keys, for the operator console
 }
 
 // NewTiered chains tiers fastest first. Any may be omitted (no L1, no L2).
@@ -87,6 +88,7 @@ func (t *Tiered) Lookup(key string) (*Entry, bool) {
 		return nil, false
 	}
 	t.m.hit("l1", e)
+	t.top.note(key, FromL1, e)
 	return e, true
 }
 
@@ -135,6 +137,7 @@ func (t *Tiered) fill(ctx context.Context, key string, render RenderFunc) (*Entr
 		t.m.latency.WithLabelValues(tier.Name(), "get").Observe(time.Since(start).Seconds())
 		if err == nil {
 			t.m.hit(tier.Name(), e)
+			t.top.note(key, Source(tier.Name()), e)
 			t.backfill(ctx, key, e, t.tiers[:i])
 			return e, Source(tier.Name()), nil
 		}
@@ -152,6 +155,7 @@ func (t *Tiered) fill(ctx context.Context, key string, render RenderFunc) (*Entr
 		return nil, "", errors.Join(err, tierErr)
 	}
 	t.m.renders.Inc()
+	t.top.note(key, FromRender, e)
 	t.backfill(ctx, key, e, t.tiers)
 	return e, FromRender, nil
 }

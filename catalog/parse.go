@@ -3,6 +3,7 @@ package catalog
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -275,6 +276,11 @@ func (c *Catalog) validate(v *validator) {
 		c.carriers[k.ID] = k
 		if len(k.TransitHours) == 0 {
 			v.add(path+".transit_hours", "at least one destination region is required")
+		}
+		if k.HealthURL != "" {
+			if u, err := url.Parse(k.HealthURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				v.add(path+".health_url", "%q is not an http(s) URL", k.HealthURL)
+			}
 		}
 		for region, h := range k.TransitHours {
 			if h[0] <= 0 || h[1] < h[0] {

@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/edgeshelf/edgeshelf/internal/fuzzseed"
 )
 
 // baseYAML is a small valid catalog. Line numbers matter: the broken cases
@@ -227,6 +229,11 @@ func TestParseErrors(t *testing.T) {
 			path: "hubs[1].kind", line: 17,
 		},
 		{
+			name: "carrier health_url not http",
+			yaml: edit(t, "{id: inpost, ", `{id: inpost, health_url: "file:///etc/passwd", `),
+			path: "carriers[0].health_url", line: 15,
+		},
+		{
 			name: "carrier transit [48, 24]",
 			yaml: edit(t, "EU: [24, 48]", "EU: [48, 24]"),
 			path: "carriers[0].transit_hours.EU", line: 15,
@@ -304,6 +311,7 @@ func TestParseErrors(t *testing.T) {
 // FuzzCatalogYAML checks that Parse never panics and always returns exactly
 // one of a catalog or a *ValidationError whose fields are located.
 func FuzzCatalogYAML(f *testing.F) {
+	fuzzseed.Add(f) // testdata/fuzz/FuzzCatalogYAML: the shared, hostile seeds
 	demo, err := os.ReadFile("../demo/catalog.yaml")
 	if err != nil {
 		f.Fatal(err)

@@ -17,6 +17,9 @@ import (
 	"github.com/edgeshelf/edgeshelf/catalog"
 	"github.com/edgeshelf/edgeshelf/origin"
 	"github.com/edgeshelf/edgeshelf/routing"
+	"github.com/edgeshelf/edgeshelf/routing/carrierhealth"
+	"github.com/edgeshelf/edgeshelf/routing/decisionlog"
+	"github.com/edgeshelf/edgeshelf/routing/expansion"
 	"github.com/edgeshelf/edgeshelf/store/s3"
 	"github.com/edgeshelf/edgeshelf/transform"
 )
@@ -32,6 +35,9 @@ type Config struct {
 	Transform transform.Config
 	Catalog   catalog.Config
 	Routing   routing.Config
+	Carriers  carrierhealth.Config
+	Decisions decisionlog.Config
+	Expansion expansion.Config
 	Log       LogConfig
 }
 
@@ -74,7 +80,7 @@ func (c StoreConfig) Validate() error {
 
 // Validate runs every part's Validate.
 func (c *Config) Validate() error {
-	for _, v := range []interface{ Validate() error }{c.Store, c.Origin, c.Cache, c.Transform, c.Catalog, c.Routing, c.Log} {
+	for _, v := range []interface{ Validate() error }{c.Store, c.Origin, c.Cache, c.Transform, c.Catalog, c.Routing, c.Carriers, c.Decisions, c.Expansion, c.Log} {
 		if err := v.Validate(); err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package origin
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -47,7 +48,10 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	}
 	status := strconv.Itoa(c.Response().StatusCode())
 	elapsed := time.Since(start)
-	s.m.requests.WithLabelValues(route, c.Method(), status).Inc()
+	// c.Method() points into fasthttp's request buffer, which the next
+	// request on the connection overwrites: a label the registry keeps
+	// must be a copy, or the series it names changes under it.
+	s.m.requests.WithLabelValues(route, strings.Clone(c.Method()), status).Inc()
 	s.m.latency.WithLabelValues(route, status).Observe(elapsed.Seconds())
 	s.log.Debug("request", "method", c.Method(), "path", c.Path(), "status", c.Response().StatusCode(), "ms", float64(elapsed.Microseconds())/1000)
 	return nil

@@ -15,6 +15,7 @@ import (
 	"github.com/edgeshelf/edgeshelf/catalog"
 	"github.com/edgeshelf/edgeshelf/internal/problem"
 	"github.com/edgeshelf/edgeshelf/routing"
+	"github.com/edgeshelf/edgeshelf/routing/decisionlog"
 )
 
 // routeResponse is a decision plus the image set of every SKU as stocked
@@ -43,6 +44,7 @@ func (s *Server) routePost(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.logDecision(d, &o, decisionlog.SourceOrder)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(routeResponse{Decision: d, Images: s.decisionImages(d, o.Lines)})
 }
@@ -108,6 +110,7 @@ func (s *Server) routeGet(c *fiber.Ctx) error {
 		}
 		return err
 	}
+	s.logDecision(d, &o, decisionlog.SourcePage)
 	c.Set(fiber.HeaderCacheControl, routeCacheControl(s.cfg))
 	return c.JSON(routeResponse{Decision: d, Images: s.decisionImages(d, o.Lines)})
 }

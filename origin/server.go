@@ -16,6 +16,9 @@ import (
 	"github.com/edgeshelf/edgeshelf/cache"
 	"github.com/edgeshelf/edgeshelf/catalog"
 	"github.com/edgeshelf/edgeshelf/routing"
+	"github.com/edgeshelf/edgeshelf/routing/carrierhealth"
+	"github.com/edgeshelf/edgeshelf/routing/decisionlog"
+	"github.com/edgeshelf/edgeshelf/routing/expansion"
 	"github.com/edgeshelf/edgeshelf/store"
 	"github.com/edgeshelf/edgeshelf/transform"
 )
@@ -41,6 +44,14 @@ type Deps struct {
 	// serves /admin/rules. Without them /route answers 503.
 	Router *routing.Engine
 	Rules  *RuleStore
+	// Carriers holds the carriers' circuit breakers (GET /admin/carriers);
+	// set it as the Router's CarrierHealth too. Optional.
+	Carriers *carrierhealth.Monitor
+	// Decisions is the decision log /route appends to. Optional.
+	Decisions *decisionlog.Writer
+	// Expansion holds the expansion report's thresholds; zero means the
+	// defaults.
+	Expansion expansion.Config
 }
 
 // Server is the fiber app with its dependencies.
@@ -85,6 +96,12 @@ func New(cfg Config, d Deps) (*Server, error) {
 	}
 	if d.Rules != nil && d.Router != d.Rules.Engine() {
 		return nil, errors.New("origin: Router must be Rules.Engine()")
+	}
+	if d.Expansion == (expansion.Config{}) {
+		d.Expansion = expansion.DefaultConfig()
+	}
+	if err := d.Expansion.Validate(); err != nil {
+		return nil, err
 	}
 	s := &Server{Deps: d, cfg: cfg, log: d.Log}
 	s.alpha, _ = lru.New[string, bool](4096)
@@ -136,6 +153,7 @@ func (s *Server) routes() {
 	s.app.Head("/img/:sku/:view/:file", s.image)
 	s.app.Get("/route", s.routeGet)
 	s.app.Post("/route", s.routePost)
+	s.app.Post("/returns/route", s.returnsRoute)
 
 	// Every /admin route is registered on this group, behind the token check.
 	admin := s.app.Group("/admin", s.adminOnly, s.requireAdmin)
@@ -147,6 +165,8 @@ func (s *Server) routes() {
 	admin.Post("/warm", s.warm)
 	admin.Get("/warm/:id", s.warmStatus)
 	s.inventoryRoutes(admin)
+	s.fulfilmentRoutes(admin)
+	s.consoleRoutes(admin)
 }
 
 // ServeAdmin serves the app on the admin listener: with ADMIN_LISTEN set,

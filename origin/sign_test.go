@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/edgeshelf/edgeshelf/internal/fuzzseed"
 	"github.com/edgeshelf/edgeshelf/internal/problem"
 	"github.com/edgeshelf/edgeshelf/origin"
 )
@@ -41,6 +42,7 @@ func TestLoadSignerErrors(t *testing.T) {
 // with a typed 403; whatever is signed verifies, and changing the signed
 // query breaks it.
 func FuzzSignature(f *testing.F) {
+	fuzzseed.Add(f) // testdata/fuzz/FuzzSignature: the shared, hostile seeds
 	for _, seed := range [][2]string{
 		{"/img/label-mug/front/_.webp", "w=100"},
 		{"/img/a/b/_.jpg", "w=1&h=2&fit=cover&locale=de-DE"},

@@ -287,6 +287,11 @@ func (e *Engine) decide(rs *RuleSet, o *Order, now time.Time) (*Decision, error)
 			s.reject("", ReasonNoCarrier, noCarrierDetail)
 			continue
 		}
+		cs, ok := e.withHealth(cs)
+		if !ok {
+			s.reject("", ReasonCarriersDown, carriersDownDetail(cs))
+			continue
+		}
 		s.carriers = cs
 		s.maxH = n.handlingDays*24 + cs.Primary.MaxHours
 		if slaRule != nil && s.maxH > slaRule.hours {

@@ -27,6 +27,9 @@ type Engine struct {
 	pool  sync.Pool // *scratch
 	// ovr is the operators' overrides by hub (SetOverrides); nil: none.
 	ovr atomic.Pointer[map[string][]Override]
+	// health is the carriers' breaker states (SetCarrierHealth); nil: all
+	// carriers are usable.
+	health atomic.Pointer[healthBox]
 }
 
 // New builds an engine over a rule set and an inventory. A nil clock means

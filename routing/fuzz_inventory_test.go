@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/edgeshelf/edgeshelf/internal/fuzzseed"
 	"github.com/edgeshelf/edgeshelf/routing"
 )
 
@@ -11,6 +12,7 @@ import (
 // with no negative counts that re-encodes and re-parses to itself, or is
 // refused with an error; never a panic.
 func FuzzInventoryJSON(f *testing.F) {
+	fuzzseed.Add(f) // testdata/fuzz/FuzzInventoryJSON: the shared, hostile seeds
 	for _, seed := range []string{
 		`{"seq":1,"as_of":"2026-11-25T10:00:00Z","items":{"amber-oud-50ml":6,"label-mug":0}}`,
 		`{"seq":-1,"as_of":"2026-11-25T10:00:00Z","items":{}}`,

@@ -6,12 +6,15 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"github.com/edgeshelf/edgeshelf/internal/fuzzseed"
 )
 
 // FuzzRules: whatever bytes arrive through PUT /admin/rules, the parser
 // neither panics nor returns anything but *ValidationError, and a rule set
 // it accepts decides without panicking.
 func FuzzRules(f *testing.F) {
+	fuzzseed.Add(f) // testdata/fuzz/FuzzRules: the shared, hostile seeds
 	if demo, err := os.ReadFile("../demo/rules/active.yaml"); err == nil {
 		f.Add(string(demo))
 	}

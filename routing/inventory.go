@@ -62,6 +62,24 @@ func (s *snapshots) level(hub, sku string) (Level, bool) {
 	return Level{Qty: snap.Items[sku], AsOf: snap.AsOf}, true
 }
 
+// lists reports whether the hub's snapshot names the SKU (at any count).
+func (s *snapshots) lists(hub, sku string) bool {
+	snap, ok := s.get(hub)
+	if !ok {
+		return false
+	}
+	_, listed := snap.Items[sku]
+	return listed
+}
+
+// Stocker is implemented by inventories that can tell whether a hub
+// carries a SKU at all (lists it, even at zero), as opposed to holding
+// units of it now. Returns use it to decide whether an item can be
+// restocked at a hub.
+type Stocker interface {
+	Stocks(hub, sku string) bool
+}
+
 func (s *snapshots) get(hub string) (*Snapshot, bool) {
 	m := s.cur.Load()
 	if m == nil {
@@ -116,6 +134,9 @@ func (s *StaticInventory) Remove(hub string) {
 // Level implements Inventory.
 func (s *StaticInventory) Level(hub, sku string) (Level, bool) { return s.snaps.level(hub, sku) }
 
+// Stocks reports whether the hub's snapshot lists the SKU.
+func (s *StaticInventory) Stocks(hub, sku string) bool { return s.snaps.lists(hub, sku) }
+
 // InventoryPrefix is where hub snapshots live in the store.
 const InventoryPrefix = "inventory/"
 
@@ -143,6 +164,9 @@ func NewStoreInventory(blob store.Blob) *StoreInventory {
 
 // Level implements Inventory.
 func (s *StoreInventory) Level(hub, sku string) (Level, bool) { return s.snaps.level(hub, sku) }
+
+// Stocks reports whether the hub's snapshot lists the SKU.
+func (s *StoreInventory) Stocks(hub, sku string) bool { return s.snaps.lists(hub, sku) }
 
 // Snapshot returns a hub's current snapshot (shared: do not modify it).
 func (s *StoreInventory) Snapshot(hub string) (*Snapshot, bool) { return s.snaps.get(hub) }

@@ -1,6 +1,7 @@
 package routing
 
 import (
+	"encoding/json"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,14 +25,79 @@ type CarrierOption struct {
 	Name     string `json:"name"`
 	MinHours int    `json:"min_hours"`
 	MaxHours int    `json:"max_hours"`
+	// State is the carrier's part in the decision: primary, fallback or
+	// unavailable (its circuit breaker is open). Filled in by MarshalJSON.
+	State string `json:"state"`
+	// Breaker is the carrier's circuit-breaker state: closed, half-open or
+	// open ("" reads as closed).
+	Breaker string `json:"breaker"`
 }
 
+// Carrier states in a decision.
+const (
+	CarrierPrimary     = "primary"
+	CarrierFallback    = "fallback"
+	CarrierUnavailable = "unavailable"
+)
+
 // Carriers is the primary carrier (the first of the hub's list that serves
-// the destination) and the others that do, in the hub's order. Decisions
-// share these with the RuleSet: treat them as read-only.
+// the destination and whose breaker is not open; closed breakers before
+// half-open ones), the others that may take over, in that order, and the
+// ones whose breaker is open. Decisions share these with the RuleSet: treat
+// them as read-only.
+//
+// In JSON it is one list, each carrier with its state and breaker state:
+// [{"id":"inpost",…,"state":"primary","breaker":"closed"}, …].
 type Carriers struct {
-	Primary   CarrierOption   `json:"primary"`
-	Fallbacks []CarrierOption `json:"fallbacks"`
+	Primary     CarrierOption
+	Fallbacks   []CarrierOption
+	Unavailable []CarrierOption
+}
+
+// List is every carrier in order (primary, fallbacks, unavailable) with
+// State and Breaker filled in.
+func (c Carriers) List() []CarrierOption {
+	out := make([]CarrierOption, 0, 1+len(c.Fallbacks)+len(c.Unavailable))
+	add := func(o CarrierOption, state string) {
+		o.State = state
+		if o.Breaker == "" {
+			o.Breaker = BreakerClosed
+		}
+		out = append(out, o)
+	}
+	if c.Primary.ID != "" {
+		add(c.Primary, CarrierPrimary)
+	}
+	for _, o := range c.Fallbacks {
+		add(o, CarrierFallback)
+	}
+	for _, o := range c.Unavailable {
+		add(o, CarrierUnavailable)
+	}
+	return out
+}
+
+// MarshalJSON writes the carriers as one list (see Carriers).
+func (c Carriers) MarshalJSON() ([]byte, error) { return json.Marshal(c.List()) }
+
+// UnmarshalJSON reads the list MarshalJSON writes.
+func (c *Carriers) UnmarshalJSON(b []byte) error {
+	var list []CarrierOption
+	if err := json.Unmarshal(b, &list); err != nil {
+		return err
+	}
+	*c = Carriers{}
+	for _, o := range list {
+		switch o.State {
+		case CarrierPrimary:
+			c.Primary = o
+		case CarrierUnavailable:
+			c.Unavailable = append(c.Unavailable, o)
+		default:
+			c.Fallbacks = append(c.Fallbacks, o)
+		}
+	}
+	return nil
 }
 
 // node is a hub of the catalog with everything a decision needs about it
@@ -39,6 +105,7 @@ type Carriers struct {
 type node struct {
 	Node
 	central      bool
+	returns      bool
 	loc          *time.Location
 	cutoff       int // minutes after local midnight
 	handlingDays int
@@ -107,6 +174,7 @@ func newNode(cat *catalog.Catalog, h *catalog.Hub) node {
 	n := node{
 		Node:         Node{ID: h.ID, Name: h.Name, Region: h.Region, Kind: h.Kind},
 		central:      h.Kind == catalog.KindCentral,
+		returns:      h.Returns,
 		handlingDays: h.HandlingDays,
 		holidays:     map[int32]bool{},
 		at:           newPoint(h.Lat, h.Lon),

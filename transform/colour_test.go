@@ -47,33 +47,41 @@ func TestCalibration(t *testing.T) {
 }
 
 // TestOutputProfiles: every variant carries the compact profile of its
-// space, and the P3 variant differs from the sRGB one.
+// space, and the P3 variant differs from the sRGB one. The untagged sRGB
+// source takes the path that converts no pixel for an sRGB look (the
+// profile is written into the container, or for AVIF attached as is).
 func TestOutputProfiles(t *testing.T) {
 	cfg := defaultConfig(t)
 	r, err := transform.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := demoOriginal(t, "amber-oud-50ml/front.jpg") // Display P3 source
-	out := map[transform.Space][]byte{}
-	for _, f := range []transform.Format{transform.JPEG, transform.PNG, transform.WebP, transform.AVIF} {
-		for space, want := range map[transform.Space]string{transform.SRGB: "sRGB (edgeshelf compact)", transform.DisplayP3: "Display P3 (edgeshelf compact)"} {
-			res, err := r.Render(context.Background(), transform.Request{Source: src, Spec: transform.Spec{Width: 200, Format: f}, Look: transform.Look{Space: space}})
-			if err != nil {
-				t.Fatal(err)
+	for _, name := range []string{
+		"amber-oud-50ml/front.jpg",   // Display P3
+		"label-hoodie/front.jpg",     // untagged sRGB
+		"rose-absolute-30ml/box.jpg", // untagged sRGB
+	} {
+		src := demoOriginal(t, name)
+		out := map[transform.Space][]byte{}
+		for _, f := range []transform.Format{transform.JPEG, transform.PNG, transform.WebP, transform.AVIF} {
+			for space, want := range map[transform.Space]string{transform.SRGB: "sRGB (edgeshelf compact)", transform.DisplayP3: "Display P3 (edgeshelf compact)"} {
+				res, err := r.Render(context.Background(), transform.Request{Source: src, Spec: transform.Spec{Width: 200, Format: f}, Look: transform.Look{Space: space}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				info, err := transform.Inspect(res.Data, cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				desc, err := colour.ProfileDescription(info.ICCProfile)
+				if err != nil || desc != want {
+					t.Errorf("%s %s %s: embedded profile %q (%v), want %q", name, f, space, desc, err, want)
+				}
+				out[space] = res.Data
 			}
-			info, err := transform.Inspect(res.Data, cfg)
-			if err != nil {
-				t.Fatal(err)
+			if string(out[transform.SRGB]) == string(out[transform.DisplayP3]) {
+				t.Errorf("%s %s: sRGB and P3 variants are the same bytes", name, f)
 			}
-			desc, err := colour.ProfileDescription(info.ICCProfile)
-			if err != nil || desc != want {
-				t.Errorf("%s %s: embedded profile %q (%v), want %q", f, space, desc, err, want)
-			}
-			out[space] = res.Data
-		}
-		if string(out[transform.SRGB]) == string(out[transform.DisplayP3]) {
-			t.Errorf("%s: sRGB and P3 variants are the same bytes", f)
 		}
 	}
 }

@@ -22,7 +22,7 @@ type Config struct {
 	QualityWebP     int           `env:"QUALITY_WEBP" envDefault:"80" help:"default WebP quality (1-100)"`
 	QualityAVIF     int           `env:"QUALITY_AVIF" envDefault:"60" help:"default AVIF quality (1-100)"`
 	AVIFSpeed       int           `env:"AVIF_SPEED" envDefault:"8" help:"AVIF encoder speed 0 (smallest) to 9 (fastest)"`
-	WebPEffort      int           `env:"WEBP_EFFORT" envDefault:"4" help:"WebP encoder effort 0 (fastest) to 6 (smallest)"`
+	WebPEffort      int           `env:"WEBP_EFFORT" envDefault:"2" help:"WebP encoder effort 0 (fastest) to 6 (smallest); 2 encodes in half the time of 4 for 4-10 % more bytes at equal quality"`
 	VipsThreads     int           `env:"VIPS_THREADS" envDefault:"1" help:"libvips worker threads per render; renders already run in parallel"`
 }
 

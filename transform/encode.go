@@ -12,6 +12,12 @@ import (
 func encode(st *state) error {
 	s := st.spec
 	img := st.img
+	if s.Format == AVIF && st.containerICC != nil {
+		// containerICC is only ever our sRGB profile (see toOutputSpace).
+		if err := attachProfile(img); err != nil {
+			return err
+		}
+	}
 	if err := img.RemoveMetadata(); err != nil {
 		return err
 	}

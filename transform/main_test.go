@@ -1,17 +1,27 @@
 package transform_test
 
 import (
-	"os"
 	"testing"
+
+	"go.uber.org/goleak"
 
 	"github.com/edgeshelf/edgeshelf/transform"
 )
 
+// TestMain starts libvips once for the package and, after the tests and
+// libvips' shutdown, fails the run if a render left a goroutine behind.
 func TestMain(m *testing.M) {
 	if err := transform.Startup(transform.Config{VipsThreads: 1}); err != nil {
 		panic(err)
 	}
-	code := m.Run()
+	goleak.VerifyTestMain(vipsShutdown{m})
+}
+
+// vipsShutdown stops libvips after the tests and before the leak check.
+type vipsShutdown struct{ m *testing.M }
+
+func (v vipsShutdown) Run() int {
+	code := v.m.Run()
 	transform.Shutdown()
-	os.Exit(code)
+	return code
 }

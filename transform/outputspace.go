@@ -44,7 +44,7 @@ func toOutputSpace(st *state) error {
 			}
 		}
 	}
-	if !img.HasICCProfile() && !cmyk && st.look.Space == SRGB && st.spec.Format != AVIF &&
+	if !img.HasICCProfile() && !cmyk && st.look.Space == SRGB &&
 		img.Bands() >= 3 && img.BandFormat() == vips.BandFormatUchar && img.Interpretation() == vips.InterpretationSRGB {
 		st.containerICC = srgbProfile
 		return nil

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/edgeshelf/edgeshelf/internal/fuzzseed"
 	"github.com/edgeshelf/edgeshelf/internal/problem"
 	"github.com/edgeshelf/edgeshelf/transform"
 )
@@ -90,6 +91,7 @@ func TestParseSpecErrors(t *testing.T) {
 // FuzzParseSpec: any input either parses to a spec whose canonical form
 // re-parses to itself, or is refused with a typed error.
 func FuzzParseSpec(f *testing.F) {
+	fuzzseed.Add(f) // testdata/fuzz/FuzzParseSpec: the shared, hostile seeds
 	for _, seed := range []string{"w=400&fmt=webp", "w=200&h=200&fit=cover&g=attention&fmt=avif&q=60", "w=100&dpr=2.5&enlarge=1&bg=%23abcdef&fmt=jpg",
 		"width=1&height=1&fit=fill", "w=4096&h=4096&fit=contain&fmt=png", "", "w=&h=", "w=1e3", "dpr=1&w=0&h=1", "fit=cover&w=1&h=1&g=se", "%%", "w=1;h=2"} {
 		f.Add(seed)

@@ -4,6 +4,7 @@
 //	edgeshelf version           print the version
 //	edgeshelf config            print the configuration table (Markdown)
 //	edgeshelf sign [flags] URL  print URL signed with the first key of --signing-key-file
+//	edgeshelf report expansion  print the expansion report from the store's decision log
 package main
 
 import (
@@ -19,6 +20,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -26,6 +28,9 @@ import (
 	"github.com/edgeshelf/edgeshelf/catalog"
 	"github.com/edgeshelf/edgeshelf/config"
 	"github.com/edgeshelf/edgeshelf/origin"
+	"github.com/edgeshelf/edgeshelf/routing/carrierhealth"
+	"github.com/edgeshelf/edgeshelf/routing/decisionlog"
+	"github.com/edgeshelf/edgeshelf/routing/expansion"
 	"github.com/edgeshelf/edgeshelf/store"
 	"github.com/edgeshelf/edgeshelf/store/fs"
 	"github.com/edgeshelf/edgeshelf/store/s3"
@@ -57,6 +62,16 @@ func run(args, environ []string, stdout, stderr io.Writer) int {
 	case "config":
 		fmt.Fprint(stdout, config.Markdown())
 		return 0
+	case "report":
+		if len(args) == 0 || args[0] != "expansion" {
+			fmt.Fprintln(stderr, "usage: edgeshelf report expansion [--store DIR|s3://bucket/prefix] [--expansion-weeks N] [flags]")
+			return 2
+		}
+		if err := reportExpansion(args[1:], environ, stdout, stderr); err != nil {
+			fmt.Fprintln(stderr, "edgeshelf:", err)
+			return 1
+		}
+		return 0
 	case "sign":
 		if len(args) == 0 {
 			fmt.Fprintln(stderr, "usage: edgeshelf sign [--signing-key-file FILE] URL")
@@ -70,7 +85,7 @@ func run(args, environ []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, signed)
 		return 0
 	default:
-		fmt.Fprintf(stderr, "edgeshelf: unknown command %q (want serve, version, config or sign)\n", cmd)
+		fmt.Fprintf(stderr, "edgeshelf: unknown command %q (want serve, version, config, sign or report)\n", cmd)
 		return 2
 	}
 }
@@ -151,10 +166,34 @@ func serve(args, environ []string, stderr io.Writer) error {
 	}
 	go rules.Run(ctx)
 
+	carriers, err := carrierhealth.New(cfg.Carriers, cat, reg, log)
+	if err != nil {
+		return err
+	}
+	rules.Engine().SetCarrierHealth(carriers)
+	go carriers.Run(ctx)
+
+	// The decision log outlives ctx: requests still draining after SIGTERM
+	// append to it, and it is flushed after the server has stopped.
+	var decisions *decisionlog.Writer
+	logCtx, stopLog := context.WithCancel(context.WithoutCancel(ctx))
+	logDone := make(chan struct{})
+	if cfg.Decisions.Enabled {
+		decisions = decisionlog.NewWriter(blob, decisionlog.Options{
+			FlushEvery: cfg.Decisions.FlushEvery, Batch: cfg.Decisions.Batch, MaxBuffered: cfg.Decisions.Buffer,
+			Registry: reg, Log: log,
+		})
+		go func() { decisions.Run(logCtx); close(logDone) }()
+	} else {
+		close(logDone)
+	}
+	defer func() { stopLog(); <-logDone }()
+
 	srv, err := origin.New(cfg.Origin, origin.Deps{
 		Catalog: cat, Store: blob, Renderer: renderer, Cache: tiered,
 		Registry: reg, Log: log, Version: versionString(),
 		Router: rules.Engine(), Rules: rules,
+		Carriers: carriers, Decisions: decisions, Expansion: cfg.Expansion,
 	})
 	if err != nil {
 		return err
@@ -188,6 +227,29 @@ func serve(args, environ []string, stderr io.Writer) error {
 	tiered.Wait()
 	log.Info("stopped")
 	return nil
+}
+
+// reportExpansion prints the expansion report read from the store: the same
+// table GET /admin/reports/expansion gives with Accept: text/plain.
+func reportExpansion(args, environ []string, stdout, stderr io.Writer) error {
+	cfg, err := config.Load(args, environ, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	blob, err := openStore(ctx, cfg.Store)
+	if err != nil {
+		return err
+	}
+	rep, err := expansion.Load(ctx, blob, cfg.Expansion, cfg.Expansion.Weeks, time.Now())
+	if err != nil {
+		return err
+	}
+	return rep.WriteTable(stdout)
 }
 
 func openStore(ctx context.Context, cfg config.StoreConfig) (store.Blob, error) {

@@ -23,6 +23,8 @@ import (
 	"github.com/edgeshelf/edgeshelf/config"
 	"github.com/edgeshelf/edgeshelf/origin"
 	"github.com/edgeshelf/edgeshelf/routing"
+	"github.com/edgeshelf/edgeshelf/routing/carrierhealth"
+	"github.com/edgeshelf/edgeshelf/routing/decisionlog"
 	"github.com/edgeshelf/edgeshelf/store"
 	storefs "github.com/edgeshelf/edgeshelf/store/fs"
 	"github.com/edgeshelf/edgeshelf/transform"
@@ -55,6 +57,11 @@ type Harness struct {
 	// Rules keeps the routing engine in step with the store; its poller
 	// runs when Config.Origin.RoutingPoll > 0.
 	Rules *origin.RuleStore
+	// Carriers are the carrier breakers the engine consults; probes run
+	// only when a test calls ProbeOnce or Run.
+	Carriers *carrierhealth.Monitor
+	// Decisions is the decision log; a test calls Flush to write it.
+	Decisions *decisionlog.Writer
 }
 
 // CountingRenderer counts completed renders.
@@ -143,9 +150,17 @@ func Start(t testing.TB, opts Options) *Harness {
 		h.Rules.Run(pollCtx)
 	}()
 	t.Cleanup(func() { stopPoll(); <-polling })
+	h.Carriers, err = carrierhealth.New(cfg.Carriers, cat, reg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Rules.Engine().SetCarrierHealth(h.Carriers)
+	h.Decisions = decisionlog.NewWriter(blob, decisionlog.Options{
+		FlushEvery: cfg.Decisions.FlushEvery, Batch: cfg.Decisions.Batch, MaxBuffered: cfg.Decisions.Buffer, Registry: reg, Log: log})
 	h.Server, err = origin.New(cfg.Origin, origin.Deps{
 		Catalog: cat, Store: blob, Renderer: counting, Cache: h.Cache, Registry: reg, Log: log, Version: "test",
 		Router: h.Rules.Engine(), Rules: h.Rules,
+		Carriers: h.Carriers, Decisions: h.Decisions, Expansion: cfg.Expansion,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -317,8 +317,11 @@ func (s *Store) mapErr(ctx, opCtx context.Context, op, key string, err error) er
 		return fmt.Errorf("%w: %s", store.ErrNotModified, s.location(key))
 	case status >= 500, status == http.StatusTooManyRequests, isThrottle(code):
 		return fmt.Errorf("%w: s3 %s %s: %w", store.ErrUnavailable, op, s.location(key), err)
-	case status == 0:
-		// No response at all: refused, reset, DNS, TLS, retry quota spent.
+	case status < 400:
+		// No response at all (refused, reset, DNS, TLS, retry quota
+		// spent), or a success whose body broke off before it was read
+		// whole (a reset mid-listing fails to deserialize): the link, not
+		// the request, is at fault.
 		return fmt.Errorf("%w: s3 %s %s: %w", store.ErrUnavailable, op, s.location(key), err)
 	default:
 		// Other 4xx answers (AccessDenied, SignatureDoesNotMatch, ...) are

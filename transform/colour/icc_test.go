@@ -7,6 +7,8 @@ import (
 	"math"
 	"testing"
 	"unicode/utf16"
+
+	"github.com/edgeshelf/edgeshelf/internal/fuzzseed"
 )
 
 var be = binary.BigEndian
@@ -300,6 +302,7 @@ func TestMalformedProfiles(t *testing.T) {
 }
 
 func FuzzProfileDescription(f *testing.F) {
+	fuzzseed.Add(f) // testdata/fuzz/FuzzProfileDescription: the shared, hostile seeds
 	for _, p := range predefinedProfiles {
 		f.Add(p.icc())
 	}

@@ -1,0 +1,609 @@
+package origin_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"image/jpeg"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/edgeshelf/edgeshelf/config"
+	"github.com/edgeshelf/edgeshelf/internal/faultproxy"
+	"github.com/edgeshelf/edgeshelf/origin"
+	"github.com/edgeshelf/edgeshelf/origin/origintest"
+	"github.com/edgeshelf/edgeshelf/routing"
+	"github.com/edgeshelf/edgeshelf/store"
+	"github.com/edgeshelf/edgeshelf/store/s3"
+	"github.com/edgeshelf/edgeshelf/store/s3/s3test"
+)
+
+// Fault-test timing. The S3 timeout is short so an outage costs seconds;
+// every bound below is derived from these.
+const (
+	faultS3Timeout      = time.Second
+	faultRequestTimeout = 3 * time.Second
+	// A variant answer may take the request deadline plus this much
+	// (scheduling on a loaded 2-core machine with -race).
+	faultSlack = 2 * time.Second
+	// faultClientTimeout only turns a hang into a failure instead of a
+	// stuck test; the assertions use the bounds above.
+	faultClientTimeout = 30 * time.Second
+	faultHub           = "eu-waw"
+)
+
+// faultPhase is a fault held for a while as traffic runs.
+type faultPhase struct {
+	name  string
+	fault faultproxy.Fault
+	hold  time.Duration
+	// outage phases must fail writes and readiness.
+	outage bool
+}
+
+// faultOutcome is one request's result, with the phase in force when it
+// was sent and when it was answered.
+type faultOutcome struct {
+	op            string // variant, cached, inventory, rules
+	sent, settled string
+	status        int
+	code          string
+	took          time.Duration
+}
+
+// faultRig is an origin over S3 through a fault proxy, with versitygw also
+// reachable directly to check what was really stored.
+type faultRig struct {
+	t      *testing.T
+	h      *origintest.Harness
+	direct *s3.Store // versitygw without the proxy
+	proxy  *faultproxy.Proxy
+	client *http.Client
+
+	phase    atomic.Pointer[string]
+	seq      atomic.Int64 // the next inventory seq
+	rulesN   atomic.Int64 // the next rules version name
+	distinct atomic.Int64 // the next ad-hoc width offset
+
+	mu         sync.Mutex
+	outcomes   []faultOutcome
+	violations []string
+	// cached are the bytes of the repeated variants as first served.
+	cached map[string][]byte
+	// lastOK is the seq of the last inventory write answered 2xx.
+	lastOK int64
+}
+
+// TestS3Faults runs variant GETs and inventory and rules PUTs against an
+// origin whose S3 link suffers latency, resets (at once and part-way
+// through responses), a black hole and an outage, switched while traffic
+// runs. Every write either answers 2xx and is then in versitygw, or answers
+// a 503 problem; no variant answer is corrupt or later than the request
+// deadline; and once the link is back the same server renders and writes
+// again, and its routing state converges on what the store holds.
+func TestS3Faults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs traffic through injected S3 faults for ~15 s")
+	}
+	rig := startFaultRig(t)
+
+	phases := []faultPhase{
+		{name: "pass", fault: faultproxy.Pass(), hold: 1500 * time.Millisecond},
+		{name: "latency", fault: faultproxy.Latency(60*time.Millisecond, 20*time.Millisecond), hold: 2 * time.Second},
+		// Headers get through, bodies are cut: originals (~100 KB) never
+		// arrive whole, small answers often do.
+		{name: "reset-mid-body", fault: faultproxy.ResetAfter(1500), hold: 1500 * time.Millisecond},
+		{name: "reset", fault: faultproxy.Reset(), hold: time.Second},
+		{name: "pass-again", fault: faultproxy.Pass(), hold: time.Second},
+		{name: "black-hole", fault: faultproxy.Blackhole(), hold: 2500 * time.Millisecond, outage: true},
+		{name: "refused", fault: faultproxy.Refuse(), hold: 1500 * time.Millisecond, outage: true},
+	}
+
+	ctx, stop := context.WithCancel(t.Context())
+	var workers sync.WaitGroup
+	run := func(f func(context.Context)) {
+		workers.Add(1)
+		go func() { defer workers.Done(); f(ctx) }()
+	}
+	rig.setPhase("pass")
+	run(rig.cachedReader)
+	run(rig.distinctReader)
+	run(rig.distinctReader)
+	run(rig.writer)
+
+	for _, ph := range phases {
+		rig.setPhase(ph.name)
+		if err := rig.proxy.Set(ph.fault); err != nil {
+			t.Fatal(err)
+		}
+		if !ph.outage {
+			time.Sleep(ph.hold)
+			continue
+		}
+		half := time.Now().Add(ph.hold / 2)
+		time.Sleep(time.Until(half))
+		start := time.Now()
+		if status := rig.status("/readyz"); status != http.StatusServiceUnavailable {
+			t.Errorf("%s: /readyz answered %d, want 503", ph.name, status)
+		}
+		if took := time.Since(start); took > 2*time.Second+faultSlack {
+			t.Errorf("%s: /readyz took %s", ph.name, took)
+		}
+		time.Sleep(time.Until(half.Add(ph.hold / 2)))
+	}
+	rig.setPhase("recovery")
+	if err := rig.proxy.Set(faultproxy.Pass()); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	workers.Wait()
+
+	rig.checkRecovery()
+	rig.checkConvergence()
+	rig.checkOutcomes(phases)
+}
+
+func startFaultRig(t *testing.T) *faultRig {
+	t.Helper()
+	srv := s3test.Start(t)
+	direct := srv.Store(t, "shop/")
+	uploadDemo(t, direct)
+	origintest.FreshInventory(t, direct, time.Now().Add(-10*time.Second))
+
+	proxy, err := faultproxy.Start(strings.TrimPrefix(srv.Endpoint, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = proxy.Close() })
+	cfg := srv.Config()
+	cfg.Endpoint = "http://" + proxy.Addr()
+	cfg.Timeout = faultS3Timeout
+	viaProxy, err := s3.New(t.Context(), srv.Bucket, "shop/", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens := writeTokenFile(t, adminToken)
+	h := origintest.Start(t, origintest.Options{Store: viaProxy, Configure: func(c *config.Config) {
+		c.Origin.AdminTokenFile = tokens
+		c.Origin.RequestTimeout = faultRequestTimeout
+		// The poller reads the store all through the faults, as in
+		// production, and must converge afterwards.
+		c.Origin.RoutingPoll = 200 * time.Millisecond
+	}})
+	client := &http.Client{Timeout: faultClientTimeout, Transport: &http.Transport{MaxIdleConnsPerHost: 8}}
+	t.Cleanup(client.CloseIdleConnections)
+
+	rig := &faultRig{t: t, h: h, direct: direct, proxy: proxy, client: client, cached: map[string][]byte{}}
+	rig.seq.Store(100)
+	for _, path := range cachedPaths {
+		status, _, body, _, err := rig.do(http.MethodGet, path, "", "")
+		if err != nil || status != http.StatusOK {
+			t.Fatalf("warming %s: %d %v %s", path, status, err, body)
+		}
+		rig.cached[path] = body
+	}
+	return rig
+}
+
+// cachedPaths are variants served from L1 after the first request: they
+// must keep being served, byte for byte, whatever S3 does.
+var cachedPaths = []string{
+	"/img/label-mug/front/card.webp",
+	"/img/amber-oud-50ml/front/thumb.jpg",
+	"/img/label-tote/front/card.avif",
+}
+
+// distinctSources are the originals the ad-hoc variants are cut from.
+var distinctSources = []string{"label-mug/front", "label-tee/back", "amber-oud-50ml/side", "label-cap/front", "vetiver-noir-50ml/box"}
+
+func (r *faultRig) setPhase(name string) { r.phase.Store(&name) }
+func (r *faultRig) currentPhase() string { return *r.phase.Load() }
+
+func (r *faultRig) violate(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.violations = append(r.violations, fmt.Sprintf(format, args...))
+}
+
+func (r *faultRig) record(o faultOutcome) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.outcomes = append(r.outcomes, o)
+}
+
+// do sends one request; admin requests carry the token.
+func (r *faultRig) do(method, path, contentType, body string) (int, http.Header, []byte, time.Duration, error) {
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, r.h.URL+path, rd)
+	if err != nil {
+		return 0, nil, nil, 0, err
+	}
+	if strings.HasPrefix(path, "/admin/") {
+		req.Header.Set("Authorization", "Bearer "+adminToken)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	start := time.Now()
+	resp, err := r.client.Do(req)
+	if err != nil {
+		return 0, nil, nil, time.Since(start), err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, b, time.Since(start), err
+}
+
+func (r *faultRig) status(path string) int {
+	status, _, _, _, err := r.do(http.MethodGet, path, "", "")
+	if err != nil {
+		r.t.Errorf("GET %s: %v", path, err)
+	}
+	return status
+}
+
+// failure checks a non-2xx answer: a 503 problem+json with Retry-After and
+// a store code, the only way a fault may surface. It returns the code.
+func (r *faultRig) failure(what string, status int, header http.Header, body []byte) string {
+	var p struct {
+		Code   string `json:"code"`
+		Status int    `json:"status"`
+	}
+	ct := header.Get("Content-Type")
+	if err := json.Unmarshal(body, &p); err != nil || ct != "application/problem+json" || p.Status != status {
+		r.violate("%s: %d %q is not a problem+json body: %s", what, status, ct, body)
+		return "untyped"
+	}
+	switch {
+	case status != http.StatusServiceUnavailable:
+		r.violate("%s: %d %s under an S3 fault, want 503: %s", what, status, p.Code, body)
+	case p.Code != "store_unavailable" && p.Code != "render_timeout":
+		r.violate("%s: 503 with code %q: %s", what, p.Code, body)
+	case header.Get("Retry-After") == "":
+		r.violate("%s: 503 %s without Retry-After", what, p.Code)
+	}
+	return p.Code
+}
+
+// cachedReader keeps asking for the warmed variants.
+func (r *faultRig) cachedReader(ctx context.Context) {
+	for i := 0; ctx.Err() == nil; i++ {
+		path := cachedPaths[i%len(cachedPaths)]
+		sent := r.currentPhase()
+		status, header, body, took, err := r.do(http.MethodGet, path, "", "")
+		o := faultOutcome{op: "cached", sent: sent, settled: r.currentPhase(), status: status, took: took}
+		switch {
+		case err != nil:
+			r.violate("GET %s: %v after %s", path, err, took)
+		case status == http.StatusOK:
+			if !bytes.Equal(body, r.cached[path]) {
+				r.violate("GET %s: 200 with other bytes than before the faults", path)
+			}
+		default:
+			o.code = r.failure("GET "+path, status, header, body)
+		}
+		r.record(o)
+		time.Sleep(2 * time.Millisecond) // L1 hits are cheap: leave the CPU to renders
+	}
+}
+
+// distinctReader asks for ad-hoc variants never asked before, so each one
+// needs S3: an L2 lookup and the original.
+func (r *faultRig) distinctReader(ctx context.Context) {
+	for ctx.Err() == nil {
+		path, width := distinctVariant(r.distinct.Add(1))
+		sent := r.currentPhase()
+		status, header, body, took, err := r.do(http.MethodGet, path, "", "")
+		o := faultOutcome{op: "variant", sent: sent, settled: r.currentPhase(), status: status, took: took}
+		switch {
+		case err != nil:
+			r.violate("GET %s: %v after %s", path, err, took)
+		case status == http.StatusOK:
+			r.checkJPEG(path, body, width)
+		default:
+			o.code = r.failure("GET "+path, status, header, body)
+		}
+		r.record(o)
+	}
+}
+
+// distinctVariant is the n-th ad-hoc variant: 2,800 of them before they
+// repeat, all narrower than their sources.
+func distinctVariant(n int64) (path string, width int) {
+	src := distinctSources[n%int64(len(distinctSources))]
+	width = 40 + int(n/int64(len(distinctSources))%560)
+	return fmt.Sprintf("/img/%s/_.jpg?w=%d", src, width), width
+}
+
+// checkJPEG decodes a variant whole: a render from a truncated original
+// would not.
+func (r *faultRig) checkJPEG(path string, body []byte, width int) {
+	img, err := jpeg.Decode(bytes.NewReader(body))
+	if err != nil {
+		r.violate("GET %s: 200 with a broken JPEG: %v", path, err)
+		return
+	}
+	if got := img.Bounds().Dx(); got != width {
+		r.violate("GET %s: 200 with a %d px wide image", path, got)
+	}
+}
+
+// writer alternates inventory and rules PUTs, one at a time, so that each
+// answer can be checked against versitygw before the next write.
+func (r *faultRig) writer(ctx context.Context) {
+	for i := 0; ctx.Err() == nil; i++ {
+		if i%2 == 0 {
+			r.putInventory()
+		} else {
+			r.putRules()
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+func inventoryItems(seq int64) map[string]int {
+	return map[string]int{"amber-oud-50ml": int(seq % 7), "label-mug": int(seq % 5), "label-tote": 3}
+}
+
+// putInventory PUTs the next snapshot of faultHub and returns whether it
+// answered 2xx (and was then found in versitygw).
+func (r *faultRig) putInventory() bool {
+	seq := r.seq.Add(1)
+	items, _ := json.Marshal(inventoryItems(seq))
+	body := fmt.Sprintf(`{"seq": %d, "as_of": %q, "items": %s}`, seq, time.Now().UTC().Format(time.RFC3339), items)
+	what := fmt.Sprintf("PUT inventory seq %d", seq)
+	sent := r.currentPhase()
+	status, header, resp, took, err := r.do(http.MethodPut, "/admin/inventory/"+faultHub, "application/json", body)
+	o := faultOutcome{op: "inventory", sent: sent, settled: r.currentPhase(), status: status, took: took}
+	defer func() { r.record(o) }()
+	switch {
+	case err != nil:
+		r.violate("%s: %v after %s", what, err, took)
+		return false
+	case status != http.StatusOK:
+		o.code = r.failure(what, status, header, resp)
+		return false
+	}
+	// Answered 2xx: versitygw must hold exactly this snapshot now (no one
+	// else writes it).
+	snap, err := r.storedSnapshot()
+	switch {
+	case err != nil:
+		r.violate("%s: answered 200, then reading it from versitygw: %v", what, err)
+	case snap.Seq != seq || !equalItems(snap.Items, inventoryItems(seq)):
+		r.violate("%s: answered 200, but versitygw holds seq %d %v", what, snap.Seq, snap.Items)
+	default:
+		r.mu.Lock()
+		r.lastOK = seq
+		r.mu.Unlock()
+		return true
+	}
+	return false
+}
+
+func (r *faultRig) storedSnapshot() (*routing.Snapshot, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	obj, err := r.direct.Get(ctx, routing.InventoryKey(faultHub), store.GetOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return routing.ParseSnapshot(obj.Data)
+}
+
+func equalItems(a, b map[string]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
+
+// faultRules is the demo rules file under another version name.
+func faultRules(t testing.TB, n int64) string {
+	return strings.Replace(readDemo(t, routing.ActiveKey), `version: "`+demoVersion+`"`, fmt.Sprintf(`version: "fault-%d"`, n), 1)
+}
+
+// putRules PUTs a new rules version and returns whether it answered 2xx
+// (and was then found in versitygw as the version it named and as the
+// active rules).
+func (r *faultRig) putRules() bool {
+	n := r.rulesN.Add(1)
+	body := faultRules(r.t, n)
+	what := fmt.Sprintf("PUT rules fault-%d", n)
+	sent := r.currentPhase()
+	status, header, resp, took, err := r.do(http.MethodPut, "/admin/rules", "application/yaml", body)
+	o := faultOutcome{op: "rules", sent: sent, settled: r.currentPhase(), status: status, took: took}
+	defer func() { r.record(o) }()
+	switch {
+	case err != nil:
+		r.violate("%s: %v after %s", what, err, took)
+		return false
+	case status != http.StatusOK:
+		o.code = r.failure(what, status, header, resp)
+		return false
+	}
+	var ch origin.RulesChange
+	if err := json.Unmarshal(resp, &ch); err != nil || !ch.Activated || ch.Key == "" {
+		r.violate("%s: answered 200 with %s", what, resp)
+		return false
+	}
+	ok := true
+	for _, key := range []string{ch.Key, routing.ActiveKey} {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		obj, err := r.direct.Get(ctx, key, store.GetOptions{})
+		cancel()
+		switch {
+		case err != nil:
+			r.violate("%s: answered 200, then reading %s from versitygw: %v", what, key, err)
+			ok = false
+		case string(obj.Data) != body:
+			r.violate("%s: answered 200, but versitygw's %s holds %q", what, key, declaredRulesVersion(obj.Data))
+			ok = false
+		}
+	}
+	return ok
+}
+
+func declaredRulesVersion(data []byte) string {
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "version: "); ok {
+			return strings.Trim(v, `"`)
+		}
+	}
+	return ""
+}
+
+// checkRecovery: with the link back, the same server renders variants it
+// never rendered and accepts writes, without a restart. The first success
+// may take a moment (pooled connections to a dead link fail once); after
+// it, every request must succeed.
+func (r *faultRig) checkRecovery() {
+	t := r.t
+	deadline := time.Now().Add(10 * time.Second)
+	for !r.putInventory() {
+		if time.Now().After(deadline) {
+			t.Fatalf("no inventory write succeeded within 10 s of S3 coming back")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	for i := range 3 {
+		if !r.putInventory() || !r.putRules() {
+			t.Errorf("write %d after recovery failed", i)
+		}
+		// Beyond the readers' widths: never rendered before.
+		path := fmt.Sprintf("/img/label-mug/front/_.jpg?w=%d", 601+i)
+		status, header, body, _, err := r.do(http.MethodGet, path, "", "")
+		if err != nil || status != http.StatusOK || !strings.Contains(header.Get("Server-Timing"), "desc=render") {
+			t.Errorf("fresh variant %s after recovery: %d %q %v %.200s", path, status, header.Get("Server-Timing"), err, body)
+			continue
+		}
+		r.checkJPEG(path, body, 601+i)
+	}
+}
+
+// checkConvergence: writes that failed may still have landed in S3
+// (answer lost on the way back). Polling must bring the replica to what
+// the store holds, and the store must hold at least the last write that
+// was answered 2xx.
+func (r *faultRig) checkConvergence() {
+	t := r.t
+	stored, err := r.storedSnapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored.Seq < r.lastOK {
+		t.Errorf("versitygw holds inventory seq %d, below seq %d answered 200", stored.Seq, r.lastOK)
+	}
+	var active []byte
+	waitFor(t, 5*time.Second, "the replica serves the store's inventory and rules", func() bool {
+		status, _, body, _, err := r.do(http.MethodGet, "/admin/inventory/"+faultHub, "", "")
+		var inv struct {
+			Snapshot routing.Snapshot `json:"snapshot"`
+		}
+		if err != nil || status != http.StatusOK || json.Unmarshal(body, &inv) != nil || inv.Snapshot.Seq != stored.Seq {
+			return false
+		}
+		obj, err := r.direct.Get(t.Context(), routing.ActiveKey, store.GetOptions{})
+		if err != nil {
+			return false
+		}
+		active = obj.Data
+		status, _, body, _, err = r.do(http.MethodGet, "/admin/rules/versions", "", "")
+		var v origin.RulesVersions
+		return err == nil && status == http.StatusOK && json.Unmarshal(body, &v) == nil &&
+			v.Serving == declaredRulesVersion(active)
+	})
+}
+
+// checkOutcomes applies the per-request rules and logs what happened in
+// each phase.
+func (r *faultRig) checkOutcomes(phases []faultPhase) {
+	t := r.t
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, v := range r.violations {
+		t.Error(v)
+	}
+	type tally struct {
+		ok, failed int
+		codes      map[string]int
+		slowest    time.Duration
+	}
+	byPhase := map[string]map[string]*tally{}
+	outageWriteFailed, latencyWriteOK := false, false
+	for _, o := range r.outcomes {
+		if o.op == "variant" || o.op == "cached" {
+			if bound := faultRequestTimeout + faultSlack; o.took > bound {
+				t.Errorf("%s GET took %s (sent in %s), past the %s bound", o.op, o.took, o.sent, bound)
+			}
+		}
+		if o.sent != o.settled {
+			continue // straddled a switch: the rules above still applied
+		}
+		if o.sent == "pass" && o.status != http.StatusOK {
+			t.Errorf("%s failed with %d %s before any fault", o.op, o.status, o.code)
+		}
+		isWrite := o.op == "inventory" || o.op == "rules"
+		for _, ph := range phases {
+			if ph.name == o.sent && ph.outage && isWrite && o.status != http.StatusOK {
+				outageWriteFailed = true
+			}
+		}
+		if o.sent == "latency" && isWrite && o.status == http.StatusOK {
+			latencyWriteOK = true
+		}
+		if byPhase[o.sent] == nil {
+			byPhase[o.sent] = map[string]*tally{}
+		}
+		tl := byPhase[o.sent][o.op]
+		if tl == nil {
+			tl = &tally{codes: map[string]int{}}
+			byPhase[o.sent][o.op] = tl
+		}
+		if o.status == http.StatusOK {
+			tl.ok++
+		} else {
+			tl.failed++
+			tl.codes[o.code]++
+		}
+		tl.slowest = max(tl.slowest, o.took)
+	}
+	if !outageWriteFailed {
+		t.Error("no write failed during the outage: the faults did not reach the store")
+	}
+	if !latencyWriteOK {
+		t.Error("no write succeeded under added latency")
+	}
+	if s := r.proxy.Stats(); s.Reset == 0 || s.Held == 0 {
+		t.Errorf("proxy stats %+v: the reset and black-hole faults never fired", s)
+	}
+	for _, ph := range phases {
+		ops := make([]string, 0, len(byPhase[ph.name]))
+		for op := range byPhase[ph.name] {
+			ops = append(ops, op)
+		}
+		sort.Strings(ops)
+		for _, op := range ops {
+			tl := byPhase[ph.name][op]
+			t.Logf("%-15s %-9s ok %3d  failed %3d %v  slowest %s", ph.name, op, tl.ok, tl.failed, tl.codes, tl.slowest.Round(time.Millisecond))
+		}
+	}
+}

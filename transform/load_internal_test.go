@@ -1,0 +1,128 @@
+package transform
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"testing"
+
+	"github.com/davidbyttow/govips/v2/vips"
+)
+
+// TestResizeDecodedMatchesThumbnail: resizeDecoded stands in for libvips'
+// vips_thumbnail_image on decoded images, so it must give the same pixels,
+// byte for byte, at every box, fit and crop it takes over.
+func TestResizeDecodedMatchesThumbnail(t *testing.T) {
+	sources := []struct {
+		name string
+		w, h int
+		grey bool
+	}{
+		{"750x500", 750, 500, false},
+		{"333x777", 333, 777, false},
+		{"64x48", 64, 48, false},
+		{"1x300", 1, 300, false},
+		{"300x200-grey", 300, 200, true},
+	}
+	boxes := [][2]int{{400, 4096}, {4096, 400}, {200, 200}, {100, 50}, {1000, 1000}, {16, 16}, {1, 1}}
+	modes := []struct {
+		crop vips.Interesting
+		size vips.Size
+	}{
+		{vips.InterestingNone, vips.SizeDown},
+		{vips.InterestingNone, vips.SizeBoth},
+		{vips.InterestingNone, vips.SizeForce},
+		{vips.InterestingCentre, vips.SizeDown},
+		{vips.InterestingCentre, vips.SizeBoth},
+		{vips.InterestingLow, vips.SizeDown},
+		{vips.InterestingHigh, vips.SizeBoth},
+	}
+	for _, src := range sources {
+		data := patternPNG(t, src.w, src.h, src.grey)
+		for _, box := range boxes {
+			for _, m := range modes {
+				if m.crop != vips.InterestingNone && m.size != vips.SizeDown && coverArea(src.w, src.h, box) > 4e6 {
+					continue // the pipeline crops before enlarging that far (enlargeCover)
+				}
+				name := fmt.Sprintf("%s/%dx%d/crop%d/size%d", src.name, box[0], box[1], m.crop, m.size)
+				t.Run(name, func(t *testing.T) {
+					want := loadPNG(t, data)
+					defer want.Close()
+					if err := want.ThumbnailWithSize(box[0], box[1], m.crop, m.size); err != nil {
+						t.Fatal(err)
+					}
+					got := loadPNG(t, data)
+					defer got.Close()
+					if err := resizeDecoded(got, box[0], box[1], m.crop, m.size); err != nil {
+						t.Fatal(err)
+					}
+					if got.Width() != want.Width() || got.Height() != want.Height() || got.Bands() != want.Bands() {
+						t.Fatalf("got %d×%d×%d, thumbnail %d×%d×%d", got.Width(), got.Height(), got.Bands(),
+							want.Width(), want.Height(), want.Bands())
+					}
+					gb, err := got.ToBytes()
+					if err != nil {
+						t.Fatal(err)
+					}
+					wb, err := want.ToBytes()
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !bytes.Equal(gb, wb) {
+						t.Fatal("pixels differ from libvips' thumbnail")
+					}
+				})
+			}
+		}
+	}
+}
+
+// coverArea is the pixel count of a w×h image scaled to cover a box.
+func coverArea(w, h int, box [2]int) float64 {
+	s := max(float64(box[0])/float64(w), float64(box[1])/float64(h))
+	return float64(w) * s * float64(h) * s
+}
+
+// patternPNG is a w×h PNG with detail on both axes, so a misplaced resize
+// or crop changes pixels.
+func patternPNG(t *testing.T, w, h int, grey bool) []byte {
+	t.Helper()
+	var img image.Image
+	if grey {
+		g := image.NewGray(image.Rect(0, 0, w, h))
+		for y := range h {
+			for x := range w {
+				g.SetGray(x, y, color.Gray{uint8(x*7 ^ y*13)})
+			}
+		}
+		img = g
+	} else {
+		c := image.NewNRGBA(image.Rect(0, 0, w, h))
+		for y := range h {
+			for x := range w {
+				c.SetNRGBA(x, y, color.NRGBA{uint8(x * 3), uint8(y * 5), uint8(x*7 ^ y*11), 255})
+			}
+		}
+		// Opaque NRGBA encodes as RGB: no alpha band.
+		img = c
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func loadPNG(t *testing.T, data []byte) *vips.ImageRef {
+	t.Helper()
+	img, err := vips.LoadImageFromBuffer(data, vips.NewImportParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img.HasAlpha() || img.BandFormat() != vips.BandFormatUchar {
+		t.Fatalf("test image has alpha %v, format %v: resizeDecoded would not take it", img.HasAlpha(), img.BandFormat())
+	}
+	return img
+}
