@@ -95,34 +95,29 @@ func coverCrop(s Spec, w, h int) vips.Interesting {
 // build the whole enlarged source: for a 3000×3 strip in a 100×800 box that
 // is an 800,000×800 image to keep 100 columns of.
 func enlargeCover(st *state, crop vips.Interesting) (*vips.ImageRef, error) {
-	img, err := decode(st, 1)
-	if err != nil {
-		return nil, err
-	}
 	s := st.spec
-	w, h := img.Width(), img.Height()
+	w, h := orientedSize(st.info)
 	scale := coverScale(w, h, s)
 	cw := min(max(int(math.Round(float64(s.Width)/scale)), 1), w)
 	ch := min(max(int(math.Round(float64(s.Height)/scale)), 1), h)
-	if crop == vips.InterestingAttention || crop == vips.InterestingEntropy {
-		err = img.SmartCrop(cw, ch, crop)
-	} else {
-		left, top := cropOffset(crop, w-cw, h-ch)
-		err = img.ExtractArea(left, top, cw, ch)
-	}
-	if err == nil {
-		err = img.ResizeWithVScale(float64(s.Width)/float64(cw), float64(s.Height)/float64(ch), vips.KernelLanczos3)
-	}
+	// The window spans the source on one axis, so a cw×ch cover that may
+	// not enlarge is that window cut out at the source's own scale, placed
+	// by the same crop (smart crops included).
+	img, err := thumbnail(st, cw, ch, crop, vips.SizeDown)
 	if err != nil {
+		return nil, err
+	}
+	hscale, vscale := float64(s.Width)/float64(img.Width()), float64(s.Height)/float64(img.Height())
+	if err := img.ResizeWithVScale(hscale, vscale, vips.KernelLanczos3); err != nil {
 		img.Close()
 		return nil, err
 	}
 	return img, nil
 }
 
-// thumbnail loads the source at about the box size. Three kinds of source
-// are decoded first (see decode) and resized after, the rest go through
-// libvips' thumbnail, which picks their scale-on-load itself.
+// thumbnail loads the source at about the box size. JPEG, HEIF/AVIF and
+// CMYK sources are decoded first (see decode) and resized after; the rest go
+// through libvips' thumbnail, which picks their scale-on-load itself.
 func thumbnail(st *state, tw, th int, crop vips.Interesting, size vips.Size) (*vips.ImageRef, error) {
 	shrink := 1
 	switch {
@@ -151,9 +146,10 @@ func thumbnail(st *state, tw, th int, crop vips.Interesting, size vips.Size) (*v
 	return img, nil
 }
 
-// decode loads the whole first frame of the source, upright, with a JPEG
-// shrink-on-load factor. Two kinds of source get a step of our own, because
-// libvips' thumbnail (vips_thumbnail_image too) would get them wrong:
+// decode loads the whole first frame of a JPEG, HEIF/AVIF or CMYK source,
+// upright, with a JPEG shrink-on-load factor. These get a step of our own,
+// because libvips' thumbnail (vips_thumbnail_image too) would get them
+// wrong:
 //
 //   - HEIF/AVIF: decoded without auto-rotation and with the orientation tag
 //     removed (see load).
@@ -165,35 +161,33 @@ func thumbnail(st *state, tw, th int, crop vips.Interesting, size vips.Size) (*v
 //     which toOutputSpace then drops with a false warning. So it is
 //     converted to the look's space by toOutputSpace here; the pipeline's
 //     own toOutputSpace step is then an identity.
+//   - JPEG: to shrink on load further than libvips' thumbnail does.
 func decode(st *state, shrink int) (*vips.ImageRef, error) {
 	params := vips.NewImportParams() // fail on decode errors: truncated files are 422, not grey
-	var prepare []func(*vips.ImageRef) error
+	var prepare func(*vips.ImageRef) error
 	switch st.info.Type {
 	case "heif", "avif":
 		params.AutoRotate.Set(false)
-		prepare = append(prepare, (*vips.ImageRef).RemoveOrientation)
-	case "jpeg":
+		prepare = (*vips.ImageRef).RemoveOrientation
+	default: // JPEG, or CMYK as JPEG or TIFF: loaders that orient on load
 		params.AutoRotate.Set(true)
-		params.JpegShrinkFactor.Set(shrink)
-	default:
-		// Of the other loaders only TIFF's orients on load; AutoRotate
-		// orients them all.
-		params.AutoRotate.Set(false)
-		prepare = append(prepare, (*vips.ImageRef).AutoRotate)
+		if st.info.Type == "jpeg" {
+			params.JpegShrinkFactor.Set(shrink)
+		}
 	}
 	if st.info.Interpretation == "cmyk" {
-		prepare = append(prepare, func(img *vips.ImageRef) error {
+		prepare = func(img *vips.ImageRef) error {
 			conv := *st
 			conv.img = img
 			return toOutputSpace(&conv)
-		})
+		}
 	}
 	img, err := vips.LoadImageFromBuffer(st.req.Source, params)
 	if err != nil {
 		return nil, err
 	}
-	for _, step := range prepare {
-		if err := step(img); err != nil {
+	if prepare != nil {
+		if err := prepare(img); err != nil {
 			img.Close()
 			return nil, err
 		}
