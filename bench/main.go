@@ -31,7 +31,7 @@ import (
 
 	"github.com/edgeshelf/edgeshelf/bench/harness"
 	"github.com/edgeshelf/edgeshelf/internal/bytesize"
-	"github.com/edgeshelf/edgeshelf/store/s3/s3test"
+	"github.com/edgeshelf/edgeshelf/internal/modroot"
 )
 
 func main() {
@@ -170,7 +170,7 @@ func runE(ctx context.Context, args []string, stdout, stderr io.Writer) (string,
 	if total := (o.Duration + o.Warmup).Seconds() * o.Rate; total > 1_000_000 {
 		return "", fmt.Errorf("%.0f requests per run is over the 1,000,000 bound: lower --rate or --duration", total)
 	}
-	root, err := s3test.ModuleRoot()
+	root, err := modroot.Find()
 	if err != nil {
 		return "", err
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image/jpeg"
 	"io"
+	"maps"
 	"net/http"
 	"sort"
 	"strings"
@@ -383,7 +384,7 @@ func (r *faultRig) putInventory() bool {
 	switch {
 	case err != nil:
 		r.violate("%s: answered 200, then reading it from versitygw: %v", what, err)
-	case snap.Seq != seq || !equalItems(snap.Items, inventoryItems(seq)):
+	case snap.Seq != seq || !maps.Equal(snap.Items, inventoryItems(seq)):
 		r.violate("%s: answered 200, but versitygw holds seq %d %v", what, snap.Seq, snap.Items)
 	default:
 		r.mu.Lock()
@@ -402,18 +403,6 @@ func (r *faultRig) storedSnapshot() (*routing.Snapshot, error) {
 		return nil, err
 	}
 	return routing.ParseSnapshot(obj.Data)
-}
-
-func equalItems(a, b map[string]int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 // faultRules is the demo rules file under another version name.

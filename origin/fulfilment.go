@@ -1,6 +1,7 @@
 package origin
 
 import (
+	"bytes"
 	"errors"
 	"net/http"
 	"strconv"
@@ -103,9 +104,8 @@ const maxDeliveries = 10_000
 // {"decision_id", "delivered_at", "cost", "currency"?} or a list of them.
 // 201 means the store has them.
 func (s *Server) postDeliveries(c *fiber.Ctx) error {
-	body := strings.TrimSpace(string(c.Body()))
 	var ds []decisionlog.Delivery
-	if strings.HasPrefix(body, "[") {
+	if bytes.HasPrefix(bytes.TrimSpace(c.Body()), []byte("[")) {
 		if err := decodeJSON(c, &ds); err != nil {
 			return err
 		}

@@ -30,7 +30,7 @@ func resetPeakRSS() {
 func peakRSS() int64 {
 	data, err := os.ReadFile("/proc/self/status")
 	if err == nil {
-		if v := procField(string(data), "VmHWM:"); v > 0 {
+		if v := ProcField(string(data), "VmHWM:"); v > 0 {
 			return v
 		}
 	}

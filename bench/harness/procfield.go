@@ -5,8 +5,9 @@ import (
 	"strings"
 )
 
-// procField reads a "Name:   123 kB" line of /proc/self/status in bytes.
-func procField(status, name string) int64 {
+// ProcField reads a "Name:   123 kB" line of a /proc/<pid>/status text in
+// bytes (0 when the line is missing).
+func ProcField(status, name string) int64 {
 	for _, line := range strings.Split(status, "\n") {
 		if rest, ok := strings.CutPrefix(line, name); ok {
 			var kb int64

@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"strings"
 	"syscall"
+
+	"github.com/edgeshelf/edgeshelf/bench/harness"
 )
 
 // detach makes the kernel kill the server if the soak dies without
@@ -22,17 +23,5 @@ func memory(pid int) (rss, peak int64, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	return statusField(string(data), "VmRSS:"), statusField(string(data), "VmHWM:"), nil
-}
-
-// statusField reads a "Name:   123 kB" line of /proc/<pid>/status in bytes.
-func statusField(status, name string) int64 {
-	for _, line := range strings.Split(status, "\n") {
-		if rest, ok := strings.CutPrefix(line, name); ok {
-			var kb int64
-			_, _ = fmt.Sscanf(strings.TrimSpace(rest), "%d kB", &kb)
-			return kb << 10
-		}
-	}
-	return 0
+	return harness.ProcField(string(data), "VmRSS:"), harness.ProcField(string(data), "VmHWM:"), nil
 }

@@ -21,14 +21,14 @@ import (
 	"time"
 
 	"github.com/edgeshelf/edgeshelf/bench/harness"
+	"github.com/edgeshelf/edgeshelf/internal/modroot"
 	"github.com/edgeshelf/edgeshelf/routing"
 	"github.com/edgeshelf/edgeshelf/store"
 	storefs "github.com/edgeshelf/edgeshelf/store/fs"
-	"github.com/edgeshelf/edgeshelf/store/s3/s3test"
 )
 
 func buildServer(ctx context.Context, out string) error {
-	root, err := s3test.ModuleRoot()
+	root, err := modroot.Find()
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ type soakStore struct {
 // prepareStore uploads the demo store into versitygw (s3) or a directory
 // (fs), with the inventory snapshots restamped as just counted.
 func prepareStore(ctx context.Context, kind, tmp string, say func(string, ...any)) (*soakStore, error) {
-	root, err := s3test.ModuleRoot()
+	root, err := modroot.Find()
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/edgeshelf/edgeshelf/store/s3/s3test"
+	"github.com/edgeshelf/edgeshelf/internal/modroot"
 )
 
 // The traffic mix, in percent of requests.
@@ -83,7 +83,7 @@ func newTraffic(base, token string, opts options) (*traffic, error) {
 
 // demoSources lists the demo's master photos as sku/view.
 func demoSources() ([]string, error) {
-	root, err := s3test.ModuleRoot()
+	root, err := modroot.Find()
 	if err != nil {
 		return nil, err
 	}

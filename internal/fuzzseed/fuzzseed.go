@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/edgeshelf/edgeshelf/internal/modroot"
 )
 
 // header is the first line of every corpus file.
@@ -39,9 +41,9 @@ func Add(f *testing.F) {
 // Load returns the values of each seed file of the named target, in file
 // name order.
 func Load(target string) ([][]any, error) {
-	root, err := moduleRoot()
+	root, err := modroot.Find()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("fuzzseed: %w", err)
 	}
 	dir := filepath.Join(root, "testdata", "fuzz", target)
 	entries, err := os.ReadDir(dir)
@@ -116,23 +118,4 @@ func parseValue(line string) (any, error) {
 		}
 	}
 	return nil, errors.New(`want []byte("…") or string("…")`)
-}
-
-// moduleRoot walks up from the working directory (a package directory under
-// go test) to the directory holding go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("fuzzseed: no go.mod above the working directory")
-		}
-		dir = parent
-	}
 }

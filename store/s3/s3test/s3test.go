@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/edgeshelf/edgeshelf/internal/modroot"
 	"github.com/edgeshelf/edgeshelf/store/s3"
 )
 
@@ -261,7 +262,7 @@ func FindBinary() (string, error) {
 		}
 		return p, nil
 	}
-	root, err := ModuleRoot()
+	root, err := modroot.Find()
 	if err != nil {
 		return "", err
 	}
@@ -270,25 +271,6 @@ func FindBinary() (string, error) {
 		return "", fmt.Errorf("versitygw not found (VERSITYGW_BIN unset): %w", err)
 	}
 	return p, nil
-}
-
-// ModuleRoot walks up from the working directory (a package directory under
-// go test) to the directory holding go.mod.
-func ModuleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		dir = parent
-	}
 }
 
 // syncBuffer collects the output of versitygw, written from its pipes'
