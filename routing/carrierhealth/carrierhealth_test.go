@@ -39,7 +39,7 @@ func newHealthServer(t *testing.T) *healthServer {
 
 // demoWithHealth is the demo catalog with health URLs for the EU hub's
 // carriers (inpost first, then dhl-eu).
-func demoWithHealth(t *testing.T, urls map[string]string) *catalog.Catalog {
+func demoWithHealth(t testing.TB, urls map[string]string) *catalog.Catalog {
 	t.Helper()
 	b, err := os.ReadFile("../../demo/catalog.yaml")
 	if err != nil {
@@ -69,7 +69,7 @@ func testConfig() carrierhealth.Config {
 	return cfg
 }
 
-func engine(t *testing.T, cat *catalog.Catalog, m *carrierhealth.Monitor) *routing.Engine {
+func engine(t testing.TB, cat *catalog.Catalog, m *carrierhealth.Monitor) *routing.Engine {
 	t.Helper()
 	rs, err := routing.DefaultRules(cat)
 	if err != nil {
