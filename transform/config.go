@@ -24,6 +24,7 @@ type Config struct {
 	AVIFSpeed       int           `env:"AVIF_SPEED" envDefault:"8" help:"AVIF encoder speed 0 (smallest) to 8 (fastest)"`
 	WebPEffort      int           `env:"WEBP_EFFORT" envDefault:"2" help:"WebP encoder effort 0 (fastest) to 6 (smallest); 2 encodes in half the time of 4 for 4-10 % more bytes at equal quality"`
 	VipsThreads     int           `env:"VIPS_THREADS" envDefault:"1" help:"libvips worker threads per render; renders already run in parallel"`
+	VipsVector      bool          `env:"VIPS_VECTOR" envDefault:"false" help:"let libvips use liborc's run-time SIMD code; off because with libvips 8.14 and liborc 0.4.33 concurrent renders corrupt the heap"`
 }
 
 // Validate checks ranges; errors name the environment key.

@@ -32,6 +32,7 @@ func Startup(cfg Config) error {
 			MaxCacheMem:      0,
 			MaxCacheSize:     0,
 		})
+		setVectorEnabled(cfg.VipsVector)
 		if err := writeProfiles(); err != nil {
 			startErr = err
 		}

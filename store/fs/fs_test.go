@@ -244,4 +244,27 @@ func TestStatHashCache(t *testing.T) {
 	if err != nil || len(list) != 1 || list[0].ETag != edited.ETag {
 		t.Fatalf("List %+v %v, want the edited ETag", list, err)
 	}
+
+	// Get serves the remembered hash too, and the same edit changes it.
+	got, err := s.Get(ctx, "a/photo.jpg", store.GetOptions{})
+	if err != nil || string(got.Data) != "version-2" || got.ETag != edited.ETag {
+		t.Fatalf("Get = %+v %v, want version-2 with ETag %s", got, err, edited.ETag)
+	}
+	time.Sleep(20 * time.Millisecond)
+	if err := os.WriteFile(full, []byte("version-3"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(full, old, old); err != nil {
+		t.Fatal(err)
+	}
+	third, err := s.Get(ctx, "a/photo.jpg", store.GetOptions{})
+	if err != nil || string(third.Data) != "version-3" {
+		t.Fatalf("Get = %+v %v, want version-3", third, err)
+	}
+	if third.ETag == edited.ETag || third.ETag == first.ETag {
+		t.Fatal("Get kept a remembered ETag across an in-place edit")
+	}
+	if again, _ := s.Stat(ctx, "a/photo.jpg"); again.ETag != third.ETag {
+		t.Fatalf("Stat after Get = %s, want %s", again.ETag, third.ETag)
+	}
 }
