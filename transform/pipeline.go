@@ -59,6 +59,9 @@ type state struct {
 	// containerICC, when set, is written into the encoded file instead of
 	// being attached to (and converted into by) the image.
 	containerICC []byte
+	// fromThumbnail: load decoded a HEIF/AVIF's thumbnail item rather than
+	// its primary image.
+	fromThumbnail bool
 }
 
 // step is one named stage of the pipeline.

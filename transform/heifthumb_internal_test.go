@@ -1,0 +1,202 @@
+package transform
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/davidbyttow/govips/v2/vips"
+
+	"github.com/edgeshelf/edgeshelf/transform/colour"
+)
+
+// thumbFixtures are 1200×800 Display P3 photos (HEIC and AVIF) carrying a
+// 480×320 thumbnail item, as phones and cameras write them. libvips cannot
+// write thumbnail items, so they are made with libheif's heif-enc (Debian
+// package libheif-examples) and rebuilt only with UPDATE_GOLDEN=1.
+var thumbFixtures = []string{"thumb-p3.heic", "thumb-p3.avif"}
+
+func thumbFixture(t *testing.T, name string) []byte {
+	t.Helper()
+	path := filepath.Join("..", "testdata", "fixtures", name)
+	if os.Getenv("UPDATE_GOLDEN") == "1" {
+		buildThumbFixture(t, path)
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src
+}
+
+func buildThumbFixture(t *testing.T, path string) {
+	t.Helper()
+	enc, err := exec.LookPath("heif-enc")
+	if err != nil {
+		t.Fatal("UPDATE_GOLDEN=1 needs heif-enc: apt-get install libheif-examples")
+	}
+	src, err := os.ReadFile(filepath.Join("..", "demo", "originals", "amber-oud-50ml", "front.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := vips.LoadThumbnailFromBuffer(src, 1200, 800, vips.InterestingCentre, vips.SizeDown, vips.NewImportParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer img.Close()
+	p := vips.NewPngExportParams()
+	p.StripMetadata = false // the Display P3 profile stays
+	png, _, err := img.ExportPng(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(t.TempDir(), "photo.png")
+	if err := os.WriteFile(tmp, png, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"-q", "60", "-t", "480", "-o", path, tmp}
+	if filepath.Ext(path) == ".avif" {
+		args = append([]string{"-A"}, args...)
+	}
+	if out, err := exec.Command(enc, args...).CombinedOutput(); err != nil {
+		t.Fatalf("heif-enc: %v: %s", err, out)
+	}
+}
+
+// TestHEIFThumbnailScaleOnLoad: a HEIF/AVIF variant small enough is made
+// from the embedded thumbnail (libheif's only scale-on-load), with exactly
+// the geometry the primary would give and the same colour; a larger one,
+// and a source without a thumbnail, decode the primary.
+func TestHEIFThumbnailScaleOnLoad(t *testing.T) {
+	cfg := Config{MaxSourcePixels: 50e6, MaxSourceBytes: 64 << 20, MaxOutputWidth: 4096, MaxOutputHeight: 4096,
+		MaxDPR: 4, Queue: 8, RenderTimeout: 20e9, QualityJPEG: 82, QualityWebP: 80, QualityAVIF: 60, AVIFSpeed: 8,
+		WebPEffort: 2, VipsThreads: 1}
+	r, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		spec      Spec
+		thumbnail bool
+		w, h      int
+	}{
+		{Spec{Width: 300, Format: PNG}, true, 300, 200},
+		{Spec{Width: 480, Format: PNG}, true, 480, 320},
+		{Spec{Width: 240, Height: 240, Fit: Cover, Format: PNG}, true, 240, 240},
+		{Spec{Width: 100, Height: 300, Fit: Cover, Format: PNG}, true, 100, 300}, // needs 450×300 of 480×320
+		{Spec{Width: 500, Format: PNG}, false, 500, 333},
+		{Spec{Width: 100, Height: 400, Fit: Cover, Format: PNG}, false, 100, 400}, // needs 600×400
+		{Spec{Width: 1200, Format: PNG}, false, 1200, 800},
+	}
+	for _, name := range thumbFixtures {
+		src := thumbFixture(t, name)
+		for _, c := range cases {
+			st := &state{cfg: cfg, req: Request{Source: src, Spec: c.spec}, spec: c.spec.normalised(), log: slog.Default()}
+			if err := inspect(st); err != nil {
+				t.Fatal(err)
+			}
+			if err := load(st); err != nil {
+				t.Fatal(err)
+			}
+			w, h := st.img.Width(), st.img.Height()
+			st.img.Close()
+			if st.fromThumbnail != c.thumbnail || w != c.w || h != c.h {
+				t.Errorf("%s %+v: load gave %d×%d from the thumbnail %v, want %d×%d from the thumbnail %v",
+					name, c.spec, w, h, st.fromThumbnail, c.w, c.h, c.thumbnail)
+			}
+			res, err := r.Render(context.Background(), Request{Source: src, Spec: c.spec})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Width != c.w || res.Height != c.h {
+				t.Errorf("%s %+v: rendered %d×%d, want %d×%d", name, c.spec, res.Width, res.Height, c.w, c.h)
+			}
+		}
+
+		// The same photo from the thumbnail (300 px) and from the primary
+		// (600 px), measured on a 4×4 grid after both go through the colour
+		// pipeline to sRGB.
+		grid := func(width int) []colour.Lab {
+			res, err := r.Render(context.Background(), Request{Source: src, Spec: Spec{Width: width, Format: PNG}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			px, err := Decode(res.Data, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var g []colour.Lab
+			for y := range 4 {
+				for x := range 4 {
+					g = append(g, MeasureRect(px, [4]float64{float64(x) / 4, float64(y) / 4, 0.25, 0.25}))
+				}
+			}
+			return g
+		}
+		if de := colour.MeanDeltaE2000(grid(300), grid(600)); de > 1.0 {
+			t.Errorf("%s: thumbnail vs primary mean ΔE2000 %.2f, want ≤ 1.0", name, de)
+		} else {
+			t.Logf("%s: thumbnail vs primary mean ΔE2000 %.2f", name, de)
+		}
+	}
+
+	// No thumbnail item: the primary, decoded once.
+	src, err := os.ReadFile(filepath.Join("..", "testdata", "fixtures", "exif6.heic"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := Spec{Width: 8, Format: PNG}
+	st := &state{cfg: cfg, req: Request{Source: src, Spec: spec}, spec: spec.normalised(), log: slog.Default()}
+	if err := inspect(st); err != nil {
+		t.Fatal(err)
+	}
+	if err := load(st); err != nil {
+		t.Fatal(err)
+	}
+	defer st.img.Close()
+	if st.fromThumbnail || st.img.Width() != 8 {
+		t.Errorf("exif6.heic at 8 px: %d wide, from the thumbnail %v; want 8 from the primary", st.img.Width(), st.fromThumbnail)
+	}
+}
+
+// BenchmarkHEIFThumbnail renders a 300 px PNG from the 1200×800 HEIC with
+// its thumbnail item, and from the same pixels re-encoded without one.
+func BenchmarkHEIFThumbnail(b *testing.B) {
+	cfg := Config{MaxSourcePixels: 50e6, MaxSourceBytes: 64 << 20, MaxOutputWidth: 4096, MaxOutputHeight: 4096,
+		MaxDPR: 4, Queue: 8, RenderTimeout: 20e9, QualityJPEG: 82, QualityWebP: 80, QualityAVIF: 60, AVIFSpeed: 8,
+		WebPEffort: 2, VipsThreads: 1}
+	r, err := New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	withThumb, err := os.ReadFile(filepath.Join("..", "testdata", "fixtures", "thumb-p3.heic"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	img, err := vips.LoadImageFromBuffer(withThumb, vips.NewImportParams())
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := vips.NewHeifExportParams()
+	p.Quality = 60
+	without, _, err := img.ExportHeif(p)
+	img.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, src := range []struct {
+		name string
+		data []byte
+	}{{"thumbnail", withThumb}, {"primary", without}} {
+		b.Run(src.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := r.Render(context.Background(), Request{Source: src.data, Spec: Spec{Width: 300, Format: PNG}}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
