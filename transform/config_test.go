@@ -1,8 +1,11 @@
 package transform_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/edgeshelf/edgeshelf/transform"
 )
 
 // TestConfigRejectsAVIFSpeed9: speed 9 cannot reach the encoder through
@@ -17,5 +20,13 @@ func TestConfigRejectsAVIFSpeed9(t *testing.T) {
 	cfg.AVIFSpeed = 9
 	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "EDGESHELF_AVIF_SPEED") {
 		t.Fatalf("speed 9: got %v, want an error naming EDGESHELF_AVIF_SPEED", err)
+	}
+}
+
+// TestInternalTestConfigIsTheDefault: the internal tests, which cannot load
+// the config package, must still render with the shipped defaults.
+func TestInternalTestConfigIsTheDefault(t *testing.T) {
+	if got, want := transform.TestConfigForInternalTests(), defaultConfig(t); !reflect.DeepEqual(got, want) {
+		t.Errorf("testConfig() = %+v\nconfig defaults  %+v", got, want)
 	}
 }

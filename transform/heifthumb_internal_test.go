@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/davidbyttow/govips/v2/vips"
 
@@ -66,14 +67,20 @@ func buildThumbFixture(t *testing.T, path string) {
 	}
 }
 
+// testConfig is the configuration's defaults (the config package, which
+// imports this one, cannot be used from its internal tests).
+func testConfig() Config {
+	return Config{MaxSourcePixels: 50e6, MaxSourceBytes: 64 << 20, MaxOutputWidth: 4096, MaxOutputHeight: 4096,
+		MaxDPR: 4, Queue: 64, RenderTimeout: 20 * time.Second, QualityJPEG: 82, QualityWebP: 80, QualityAVIF: 60,
+		AVIFSpeed: 8, WebPEffort: 2, VipsThreads: 1}
+}
+
 // TestHEIFThumbnailScaleOnLoad: a HEIF/AVIF variant small enough is made
 // from the embedded thumbnail (libheif's only scale-on-load), with exactly
 // the geometry the primary would give and the same colour; a larger one,
 // and a source without a thumbnail, decode the primary.
 func TestHEIFThumbnailScaleOnLoad(t *testing.T) {
-	cfg := Config{MaxSourcePixels: 50e6, MaxSourceBytes: 64 << 20, MaxOutputWidth: 4096, MaxOutputHeight: 4096,
-		MaxDPR: 4, Queue: 8, RenderTimeout: 20e9, QualityJPEG: 82, QualityWebP: 80, QualityAVIF: 60, AVIFSpeed: 8,
-		WebPEffort: 2, VipsThreads: 1}
+	cfg := testConfig()
 	r, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -165,9 +172,7 @@ func TestHEIFThumbnailScaleOnLoad(t *testing.T) {
 // BenchmarkHEIFThumbnail renders a 300 px PNG from the 1200×800 HEIC with
 // its thumbnail item, and from the same pixels re-encoded without one.
 func BenchmarkHEIFThumbnail(b *testing.B) {
-	cfg := Config{MaxSourcePixels: 50e6, MaxSourceBytes: 64 << 20, MaxOutputWidth: 4096, MaxOutputHeight: 4096,
-		MaxDPR: 4, Queue: 8, RenderTimeout: 20e9, QualityJPEG: 82, QualityWebP: 80, QualityAVIF: 60, AVIFSpeed: 8,
-		WebPEffort: 2, VipsThreads: 1}
+	cfg := testConfig()
 	r, err := New(cfg)
 	if err != nil {
 		b.Fatal(err)
