@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -128,5 +129,9 @@ func TestHealthReadyMetrics(t *testing.T) {
 		if !strings.Contains(string(metrics), want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
+	}
+	// libvips' pixel memory, a number of bytes (0 between renders).
+	if !regexp.MustCompile(`(?m)^edgeshelf_libvips_tracked_bytes \d+(\.\d+)?(e\+\d+)?$`).Match(metrics) {
+		t.Error("/metrics lacks edgeshelf_libvips_tracked_bytes with a value")
 	}
 }

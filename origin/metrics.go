@@ -11,6 +11,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promauto"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/edgeshelf/edgeshelf/transform"
 )
 
 type httpMetrics struct {
@@ -23,6 +25,11 @@ func newHTTPMetrics(reg *prometheus.Registry) *httpMetrics {
 	// registry is shared between servers in tests.
 	_ = reg.Register(collectors.NewGoCollector())
 	_ = reg.Register(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	_ = reg.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "edgeshelf_libvips_tracked_bytes",
+		Help: "Memory libvips holds for pixel buffers right now."}, func() float64 {
+		b, _ := transform.TrackedMemory()
+		return float64(b)
+	}))
 	f := promauto.With(reg)
 	return &httpMetrics{
 		requests: f.NewCounterVec(prometheus.CounterOpts{Name: "edgeshelf_http_requests_total",

@@ -72,7 +72,7 @@ func buildThumbFixture(t *testing.T, path string) {
 func testConfig() Config {
 	return Config{MaxSourcePixels: 50e6, MaxSourceBytes: 64 << 20, MaxOutputWidth: 4096, MaxOutputHeight: 4096,
 		MaxDPR: 4, Queue: 64, RenderTimeout: 20 * time.Second, QualityJPEG: 82, QualityWebP: 80, QualityAVIF: 60,
-		AVIFSpeed: 8, WebPEffort: 2, VipsThreads: 1}
+		AVIFSpeed: 8, WebPEffort: 2, VipsThreads: 1, MallocArenas: 2}
 }
 
 // TestHEIFThumbnailScaleOnLoad: a HEIF/AVIF variant small enough is made

@@ -1,17 +1,25 @@
 package transform_test
 
 import (
+	"io"
 	"testing"
 
 	"go.uber.org/goleak"
 
+	"github.com/edgeshelf/edgeshelf/config"
 	"github.com/edgeshelf/edgeshelf/transform"
 )
 
 // TestMain starts libvips once for the package and, after the tests and
 // libvips' shutdown, fails the run if a render left a goroutine behind.
 func TestMain(m *testing.M) {
-	if err := transform.Startup(transform.Config{VipsThreads: 1}); err != nil {
+	// The shipped defaults, as the server starts libvips (liborc off, malloc
+	// arenas capped).
+	cfg, err := config.Load(nil, nil, io.Discard)
+	if err != nil {
+		panic(err)
+	}
+	if err := transform.Startup(cfg.Transform); err != nil {
 		panic(err)
 	}
 	goleak.VerifyTestMain(vipsShutdown{m})

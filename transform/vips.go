@@ -21,6 +21,10 @@ var (
 // libvips' cache would only hold decoded pixels nobody asks for again.
 func Startup(cfg Config) error {
 	startOnce.Do(func() {
+		if applied := appliedMallocArenas(); applied >= 0 && applied != cfg.MallocArenas {
+			slog.Warn("EDGESHELF_MALLOC_ARENAS is read from the environment when the process starts; a flag cannot change it",
+				"configured", cfg.MallocArenas, "in_effect", applied)
+		}
 		vips.LoggingSettings(func(domain string, level vips.LogLevel, msg string) {
 			if level <= vips.LogLevelWarning {
 				slog.Debug("libvips", "domain", domain, "level", int(level), "msg", msg)
@@ -49,4 +53,13 @@ func Shutdown() {
 			_ = os.RemoveAll(filepath.Dir(p))
 		}
 	})
+}
+
+// TrackedMemory is what libvips holds right now for pixel buffers (bytes),
+// and in how many allocations. Beside the process's RSS and the Go heap it
+// tells whether memory growth is libvips', Go's or the C allocator's.
+func TrackedMemory() (bytes, allocs int64) {
+	var s vips.MemoryStats
+	vips.ReadVipsMemStats(&s)
+	return s.Mem, s.Allocs
 }

@@ -12,6 +12,7 @@ import (
 type sample struct {
 	at                 time.Duration // since the traffic started
 	rss                int64
+	goHeap, vips       int64 // Go heap in use; libvips' tracked pixel memory
 	goroutines         int
 	l1Bytes            int64
 	renders            int64
@@ -21,8 +22,8 @@ type sample struct {
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
 
 func printHeader(w io.Writer) {
-	fmt.Fprintln(w, "| t | RSS MiB | goroutines | L1 MiB | renders | requests | failed |")
-	fmt.Fprintln(w, "|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| t | RSS MiB | Go heap MiB | libvips MiB | goroutines | L1 MiB | renders | requests | failed |")
+	fmt.Fprintln(w, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 }
 
 func (s sample) printRow(w io.Writer, warmup time.Duration) {
@@ -30,8 +31,9 @@ func (s sample) printRow(w io.Writer, warmup time.Duration) {
 	if s.at < warmup {
 		mark = " (warm-up)"
 	}
-	fmt.Fprintf(w, "| %s%s | %.1f | %d | %.1f | %d | %d | %d |\n",
-		s.at.Round(time.Second), mark, mib(s.rss), s.goroutines, mib(s.l1Bytes), s.renders, s.requests, s.failures)
+	fmt.Fprintf(w, "| %s%s | %.1f | %.1f | %.1f | %d | %.1f | %d | %d | %d |\n",
+		s.at.Round(time.Second), mark, mib(s.rss), mib(s.goHeap), mib(s.vips), s.goroutines, mib(s.l1Bytes),
+		s.renders, s.requests, s.failures)
 }
 
 // growth compares the start and the end of the samples after the warm-up.

@@ -278,6 +278,8 @@ func (s *server) sample(ctx context.Context, at time.Duration, tr *traffic) (sam
 		}
 		smp.l1Bytes = int64(m["edgeshelf_cache_l1_bytes"])
 		smp.renders = int64(m["edgeshelf_cache_renders_total"])
+		smp.goHeap = int64(m["go_memstats_heap_inuse_bytes"])
+		smp.vips = int64(m["edgeshelf_libvips_tracked_bytes"])
 	}
 	rss, _, err := memory(s.pid)
 	if err != nil {
