@@ -205,3 +205,23 @@ func BenchmarkHEIFThumbnail(b *testing.B) {
 		})
 	}
 }
+
+func TestSameShape(t *testing.T) {
+	cases := []struct {
+		tw, th, w, h int
+		want         bool
+	}{
+		{480, 320, 1200, 800, true},
+		{480, 321, 1200, 800, true},   // a pixel of rounding
+		{512, 384, 4032, 3024, true},  // a phone's 4:3
+		{320, 480, 1200, 800, false},  // rotated
+		{160, 120, 4000, 2667, false}, // 4:3 thumbnail of a 3:2 photo
+		{160, 100, 4000, 2667, false}, // letterboxed crop
+		{1, 1, 3, 3, true},
+	}
+	for _, c := range cases {
+		if got := sameShape(c.tw, c.th, c.w, c.h); got != c.want {
+			t.Errorf("sameShape(%d×%d of %d×%d) = %v, want %v", c.tw, c.th, c.w, c.h, got, c.want)
+		}
+	}
+}

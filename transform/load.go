@@ -184,8 +184,7 @@ func heifThumbnail(st *state, tw, th int, crop vips.Interesting, size vips.Size)
 		return nil, err
 	}
 	tW, tH := img.Width(), img.Height()
-	sameShape := math.Abs(float64(tW)*float64(h)-float64(tH)*float64(w)) <= float64(w*h)/100
-	if tW >= w || tW < needW || tH < needH || !sameShape || img.HasAlpha() ||
+	if tW >= w || tW < needW || tH < needH || !sameShape(tW, tH, w, h) || img.HasAlpha() ||
 		!bytes.Equal(img.GetICCProfile(), st.info.ICCProfile) {
 		img.Close() // none (libvips gave the primary), or unfit
 		return nil, nil
@@ -200,6 +199,13 @@ func heifThumbnail(st *state, tw, th int, crop vips.Interesting, size vips.Size)
 	}
 	st.fromThumbnail = true
 	return img, nil
+}
+
+// sameShape reports whether a tw×th thumbnail has the shape of a w×h image:
+// the width its height predicts, within a pixel of rounding and 1 %.
+func sameShape(tw, th, w, h int) bool {
+	predicted := float64(th) * float64(w) / float64(h)
+	return math.Abs(float64(tw)-predicted) <= 1+predicted/100
 }
 
 // decode loads the whole first frame of a JPEG, HEIF/AVIF or CMYK source,
