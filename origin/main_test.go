@@ -12,7 +12,7 @@ import (
 // and libvips stopped, fails the run if a goroutine was left behind: a
 // server, poller, flight or S3 connection that outlives its test.
 func TestMain(m *testing.M) {
-	if err := transform.Startup(transform.Config{VipsThreads: 1}); err != nil {
+	if err := transform.Startup(transform.Defaults()); err != nil {
 		panic(err)
 	}
 	goleak.VerifyTestMain(vipsShutdown{m},

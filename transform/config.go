@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/caarlos0/env/v11"
+
 	"github.com/edgeshelf/edgeshelf/internal/bytesize"
 )
 
@@ -26,6 +28,17 @@ type Config struct {
 	VipsThreads     int           `env:"VIPS_THREADS" envDefault:"1" help:"libvips worker threads per render; renders already run in parallel"`
 	MallocArenas    int           `env:"MALLOC_ARENAS" envDefault:"2" help:"glibc malloc arenas (0 = glibc's default, 8 per core); 2 keeps RSS flat under concurrent renders. Read from the environment at process start; MALLOC_ARENA_MAX, when set, wins"`
 	VipsVector      bool          `env:"VIPS_VECTOR" envDefault:"false" help:"let libvips use liborc's run-time SIMD code; off because with libvips 8.14 and liborc 0.4.33 concurrent renders corrupt the heap"`
+}
+
+// Defaults is the configuration with every setting at its default, for
+// programs and tests that start libvips without the config package.
+func Defaults() Config {
+	var c Config
+	// The defaults are constants in the struct tags; TestDefaults parses them.
+	if err := env.ParseWithOptions(&c, env.Options{Environment: map[string]string{}}); err != nil {
+		panic(fmt.Sprintf("transform.Config defaults: %v", err))
+	}
+	return c
 }
 
 // Validate checks ranges; errors name the environment key.

@@ -23,10 +23,14 @@ func TestConfigRejectsAVIFSpeed9(t *testing.T) {
 	}
 }
 
-// TestInternalTestConfigIsTheDefault: the internal tests, which cannot load
-// the config package, must still render with the shipped defaults.
-func TestInternalTestConfigIsTheDefault(t *testing.T) {
-	if got, want := transform.TestConfigForInternalTests(), defaultConfig(t); !reflect.DeepEqual(got, want) {
-		t.Errorf("testConfig() = %+v\nconfig defaults  %+v", got, want)
+// TestDefaults: transform.Defaults, which the internal tests, the demo
+// generator and the origin tests start libvips with, is what the config
+// package loads from an empty environment.
+func TestDefaults(t *testing.T) {
+	if got, want := transform.Defaults(), defaultConfig(t); !reflect.DeepEqual(got, want) {
+		t.Errorf("Defaults() = %+v\nconfig.Load   %+v", got, want)
+	}
+	if err := transform.Defaults().Validate(); err != nil {
+		t.Error(err)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/davidbyttow/govips/v2/vips"
 
@@ -67,13 +66,8 @@ func buildThumbFixture(t *testing.T, path string) {
 	}
 }
 
-// testConfig is the configuration's defaults (the config package, which
-// imports this one, cannot be used from its internal tests).
-func testConfig() Config {
-	return Config{MaxSourcePixels: 50e6, MaxSourceBytes: 64 << 20, MaxOutputWidth: 4096, MaxOutputHeight: 4096,
-		MaxDPR: 4, Queue: 64, RenderTimeout: 20 * time.Second, QualityJPEG: 82, QualityWebP: 80, QualityAVIF: 60,
-		AVIFSpeed: 8, WebPEffort: 2, VipsThreads: 1, MallocArenas: 2}
-}
+// testConfig is the shipped defaults.
+func testConfig() Config { return Defaults() }
 
 // TestHEIFThumbnailScaleOnLoad: a HEIF/AVIF variant small enough is made
 // from the embedded thumbnail (libheif's only scale-on-load), with exactly

@@ -79,7 +79,7 @@ func main() {
 	if _, err := os.Stat(root); err != nil {
 		log.Fatalf("run from the repository root: %v", err)
 	}
-	must(transform.Startup(transform.Config{VipsThreads: 1}))
+	must(transform.Startup(transform.Defaults()))
 	defer transform.Shutdown()
 
 	adobe, err := transform.WriteProfile(colour.AdobeRGBProfile())
