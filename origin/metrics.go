@@ -27,8 +27,7 @@ func newHTTPMetrics(reg *prometheus.Registry) *httpMetrics {
 	_ = reg.Register(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	_ = reg.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "edgeshelf_libvips_tracked_bytes",
 		Help: "Memory libvips holds for pixel buffers right now."}, func() float64 {
-		b, _ := transform.TrackedMemory()
-		return float64(b)
+		return float64(transform.TrackedMemory())
 	}))
 	f := promauto.With(reg)
 	return &httpMetrics{

@@ -172,10 +172,10 @@ func thumbnail(st *state, tw, th int, crop vips.Interesting, size vips.Size) (*v
 func heifThumbnail(st *state, tw, th int, crop vips.Interesting, size vips.Size) (*vips.ImageRef, error) {
 	w, h := orientedSize(st.info)
 	hshrink, vshrink := thumbnailShrink(w, h, tw, th, crop != vips.InterestingNone, size)
-	needW, needH := int(math.Round(float64(w)/hshrink)), int(math.Round(float64(h)/vshrink))
 	if hshrink < 2 && vshrink < 2 {
 		return nil, nil // no thumbnail can be both smaller than the primary and big enough
 	}
+	needW, needH := int(math.Round(float64(w)/hshrink)), int(math.Round(float64(h)/vshrink))
 	params := vips.NewImportParams()
 	params.AutoRotate.Set(false)
 	params.HeifThumbnail.Set(true)

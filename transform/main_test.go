@@ -1,12 +1,10 @@
 package transform_test
 
 import (
-	"io"
 	"testing"
 
 	"go.uber.org/goleak"
 
-	"github.com/edgeshelf/edgeshelf/config"
 	"github.com/edgeshelf/edgeshelf/transform"
 )
 
@@ -15,11 +13,7 @@ import (
 func TestMain(m *testing.M) {
 	// The shipped defaults, as the server starts libvips (liborc off, malloc
 	// arenas capped).
-	cfg, err := config.Load(nil, nil, io.Discard)
-	if err != nil {
-		panic(err)
-	}
-	if err := transform.Startup(cfg.Transform); err != nil {
+	if err := transform.Startup(transform.Defaults()); err != nil {
 		panic(err)
 	}
 	goleak.VerifyTestMain(vipsShutdown{m})

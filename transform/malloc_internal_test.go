@@ -21,7 +21,7 @@ func TestMallocArenasCapped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := testConfig()
+	cfg := Defaults()
 	cfg.Concurrency, cfg.Queue = 4, 16
 	r, err := New(cfg)
 	if err != nil {

@@ -55,11 +55,11 @@ func Shutdown() {
 	})
 }
 
-// TrackedMemory is what libvips holds right now for pixel buffers (bytes),
-// and in how many allocations. Beside the process's RSS and the Go heap it
-// tells whether memory growth is libvips', Go's or the C allocator's.
-func TrackedMemory() (bytes, allocs int64) {
+// TrackedMemory is the memory, in bytes, libvips holds right now for pixel
+// buffers. Beside the process's RSS and the Go heap it tells whether memory
+// growth is libvips', Go's or the C allocator's.
+func TrackedMemory() int64 {
 	var s vips.MemoryStats
 	vips.ReadVipsMemStats(&s)
-	return s.Mem, s.Allocs
+	return s.Mem
 }
