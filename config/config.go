@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -94,16 +95,45 @@ type Field struct {
 	Flag    string // l1-bytes
 	Default string
 	Help    string
-	field   string // Go field name, to name the key in parse errors
-	isBool  bool
+	// Group is the part of Config the setting belongs to (Store, Origin…).
+	Group  string
+	field  string // Go field name, to name the key in parse errors
+	isBool bool
 }
+
+// Command is a subcommand and the settings it reads: its --help names it
+// and lists only those flags. Every EDGESHELF_* key is still accepted from
+// the environment, so one environment serves every command.
+type Command struct {
+	Name  string // "serve", "report expansion"
+	Usage string // after the name, e.g. "[flags] URL"
+	// Reads reports whether the command reads a setting; nil means all.
+	Reads func(Field) bool
+}
+
+// Commands of the binary that read settings.
+var (
+	Serve           = Command{Name: "serve", Usage: "[flags]"}
+	ReportExpansion = Command{Name: "report expansion", Usage: "[flags]", Reads: inGroups("Store", "Expansion")}
+	Sign            = Command{Name: "sign", Usage: "[flags] URL", Reads: withEnv("SIGNING_KEY_FILE", "SIGNATURE_BYTES")}
+)
+
+func inGroups(groups ...string) func(Field) bool {
+	return func(f Field) bool { return slices.Contains(groups, f.Group) }
+}
+
+func withEnv(keys ...string) func(Field) bool {
+	return func(f Field) bool { return slices.Contains(keys, strings.TrimPrefix(f.Env, Prefix)) }
+}
+
+func (c Command) reads(f Field) bool { return c.Reads == nil || c.Reads(f) }
 
 // Fields lists every setting `edgeshelf serve` accepts, in a stable order.
 // The k8s manifests test and the README table are checked against it.
 func Fields() []Field {
 	var out []Field
-	var walk func(t reflect.Type)
-	walk = func(t reflect.Type) {
+	var walk func(t reflect.Type, group string)
+	walk = func(t reflect.Type, group string) {
 		for i := range t.NumField() {
 			f := t.Field(i)
 			if key, ok := f.Tag.Lookup("env"); ok {
@@ -113,17 +143,22 @@ func Fields() []Field {
 					Flag:    strings.ToLower(strings.ReplaceAll(key, "_", "-")),
 					Default: f.Tag.Get("envDefault"),
 					Help:    f.Tag.Get("help"),
+					Group:   group,
 					field:   f.Name,
 					isBool:  f.Type.Kind() == reflect.Bool,
 				})
 				continue
 			}
 			if f.Type.Kind() == reflect.Struct {
-				walk(f.Type)
+				g := group
+				if g == "" {
+					g = f.Name
+				}
+				walk(f.Type, g)
 			}
 		}
 	}
-	walk(reflect.TypeFor[Config]())
+	walk(reflect.TypeFor[Config](), "")
 	return out
 }
 
@@ -136,12 +171,36 @@ func Keys() map[string]bool {
 	return keys
 }
 
-// Load builds the configuration from the environment (KEY=VALUE strings, as
-// os.Environ returns) and the command-line arguments; flags win. Unknown
-// EDGESHELF_* keys, unknown flags and invalid values are errors that name
-// the key.
+// Load is LoadCommand for `edgeshelf serve`.
 func Load(args, environ []string, usage io.Writer) (*Config, error) {
+	return LoadCommand(Serve, args, environ, usage)
+}
+
+// LoadCommand builds the configuration from the environment (KEY=VALUE
+// strings, as os.Environ returns) and the command-line arguments, which may
+// set only the settings cmd reads; flags win. Unknown EDGESHELF_* keys,
+// unknown flags and invalid values are errors that name the key.
+func LoadCommand(cmd Command, args, environ []string, usage io.Writer) (*Config, error) {
 	fields := Fields()
+	values, err := fromEnvironment(environ)
+	if err != nil {
+		return nil, err
+	}
+	if err := fromFlags(cmd, fields, args, values, usage); err != nil {
+		return nil, err
+	}
+	var cfg Config
+	if err := env.ParseWithOptions(&cfg, env.Options{Environment: values, Prefix: Prefix}); err != nil {
+		return nil, nameKeys(err, fields, values)
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &cfg, nil
+}
+
+// fromEnvironment collects the EDGESHELF_* settings of an environment.
+func fromEnvironment(environ []string) (map[string]string, error) {
 	values := map[string]string{}
 	var unknown []string
 	known := Keys()
@@ -163,11 +222,18 @@ func Load(args, environ []string, usage io.Writer) (*Config, error) {
 		sort.Strings(unknown)
 		return nil, fmt.Errorf("unknown setting %s (see `edgeshelf serve --help` for the accepted keys)", strings.Join(unknown, ", "))
 	}
+	return values, nil
+}
 
-	fs := flag.NewFlagSet("edgeshelf serve", flag.ContinueOnError)
+// fromFlags parses the command's flags into values.
+func fromFlags(cmd Command, fields []Field, args []string, values map[string]string, usage io.Writer) error {
+	fs := flag.NewFlagSet("edgeshelf "+cmd.Name, flag.ContinueOnError)
 	fs.SetOutput(usage)
 	flagValues := map[string]func() string{}
 	for _, f := range fields {
+		if !cmd.reads(f) {
+			continue
+		}
 		usage := f.Help + " (" + f.Env + ")"
 		if f.isBool {
 			// A real bool flag, so a bare --l2 means true.
@@ -180,19 +246,19 @@ func Load(args, environ []string, usage io.Writer) (*Config, error) {
 		flagValues[f.Env] = func() string { return *v }
 	}
 	fs.Usage = func() {
-		fmt.Fprintln(usage, "Usage: edgeshelf serve [flags]\n\nEvery flag can also be set as an environment variable (shown in brackets).")
+		fmt.Fprintf(usage, "Usage: edgeshelf %s %s\n\nEvery flag can also be set as an environment variable (shown in brackets).\n", cmd.Name, cmd.Usage)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		for _, f := range fields {
 			if strings.Contains(err.Error(), "-"+f.Flag+":") || strings.HasSuffix(err.Error(), "-"+f.Flag) {
-				return nil, fmt.Errorf("%s (--%s): %w", f.Env, f.Flag, err)
+				return fmt.Errorf("%s (--%s): %w", f.Env, f.Flag, err)
 			}
 		}
-		return nil, err
+		return err
 	}
 	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	fs.Visit(func(f *flag.Flag) {
 		for _, fd := range fields {
@@ -201,16 +267,7 @@ func Load(args, environ []string, usage io.Writer) (*Config, error) {
 			}
 		}
 	})
-
-	var cfg Config
-	err := env.ParseWithOptions(&cfg, env.Options{Environment: values, Prefix: Prefix})
-	if err != nil {
-		return nil, nameKeys(err, fields, values)
-	}
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	return &cfg, nil
+	return nil
 }
 
 // kubernetesServiceLink reports variables the kubelet injects for a Service

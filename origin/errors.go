@@ -1,81 +1,22 @@
 package origin
 
 import (
-	"context"
-	"errors"
+	"encoding/json"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/edgeshelf/edgeshelf/catalog"
-	"github.com/edgeshelf/edgeshelf/internal/problem"
-	"github.com/edgeshelf/edgeshelf/routing"
-	"github.com/edgeshelf/edgeshelf/store"
+	"github.com/edgeshelf/edgeshelf/origin/httpx"
 )
-
-// toProblem maps any error to the problem the client sees. Typed errors
-// carry their own; the rest are mapped here and only here.
-func toProblem(err error) *problem.Error {
-	if p, ok := problem.As(err); ok {
-		return p
-	}
-	var nf *catalog.NotFoundError
-	var fe *fiber.Error
-	var nn *routing.NoNodeError
-	var oe *routing.OrderError
-	var ve *routing.ValidationError
-	switch {
-	case errors.As(err, &nn):
-		return noNodeProblem(nn)
-	case errors.As(err, &oe):
-		status := http.StatusBadRequest
-		if oe.Code == "unknown_sku" {
-			status = http.StatusNotFound
-		}
-		return problem.Wrap(err, status, oe.Code, "%s: %s", oe.Field, oe.Msg).WithField(oe.Field)
-	case errors.As(err, &ve):
-		return invalidRulesProblem(ve)
-	case errors.As(err, &nf):
-		code := map[string]string{
-			"sku": "unknown_sku", "view": "unknown_view", "preset": "unknown_preset",
-			"hub": "unknown_hub", "original": "source_not_found", "locale": "unknown_locale",
-		}[nf.Kind]
-		return problem.Wrap(err, http.StatusNotFound, code, "%s", nf.Error())
-	case errors.Is(err, store.ErrNotFound):
-		return problem.Wrap(err, http.StatusNotFound, "source_not_found", "the original photo is not in the store")
-	case errors.Is(err, store.ErrTooLarge):
-		return problem.Wrap(err, http.StatusUnprocessableEntity, "image_too_large", "the original photo is over the size limit")
-	case errors.Is(err, store.ErrInvalidKey):
-		return problem.Wrap(err, http.StatusBadRequest, "invalid_path", "the path names an invalid object")
-	case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
-		p := problem.Wrap(err, http.StatusServiceUnavailable, "store_unavailable", "the store did not answer in time; retry shortly")
-		p.RetryAfter = 2
-		return p
-	case errors.As(err, &fe):
-		code := "http_error"
-		switch fe.Code {
-		case http.StatusNotFound:
-			code = "not_found"
-		case http.StatusMethodNotAllowed:
-			code = "method_not_allowed"
-		case http.StatusRequestEntityTooLarge:
-			code = "body_too_large"
-		case http.StatusRequestHeaderFieldsTooLarge:
-			code = "headers_too_large"
-		case http.StatusBadRequest:
-			code = "bad_request"
-		}
-		return problem.New(fe.Code, code, "%s", fe.Message)
-	}
-	return problem.Wrap(err, http.StatusInternalServerError, "internal", "the server failed to handle the request")
-}
 
 // errorHandler is fiber's one ErrorHandler: every failure becomes an
 // application/problem+json body with a stable code.
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
-	p := toProblem(err)
+	p := httpx.ToProblem(err)
 	switch {
 	case p.Status == http.StatusServiceUnavailable:
 		// Expected under load, outages and shutdown (draining, a full render
@@ -130,4 +71,34 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	}
 	c.Set(fiber.HeaderContentType, "application/problem+json")
 	return nil
+}
+
+// withExtensions appends a problem's extension members to its standard
+// body, after them and in name order; a member never overrides a standard
+// one.
+func withExtensions(body any, ext map[string]any) any {
+	raw, err := json.Marshal(body)
+	if err != nil || len(raw) < 2 || raw[len(raw)-1] != '}' {
+		return body
+	}
+	var std map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &std); err != nil {
+		return body
+	}
+	out := raw[:len(raw)-1]
+	for _, k := range slices.Sorted(maps.Keys(ext)) {
+		if _, taken := std[k]; taken {
+			continue
+		}
+		v, err := json.Marshal(ext[k])
+		if err != nil {
+			continue
+		}
+		if len(out) > 1 {
+			out = append(out, ',')
+		}
+		name, _ := json.Marshal(k)
+		out = append(append(append(out, name...), ':'), v...)
+	}
+	return json.RawMessage(append(out, '}'))
 }

@@ -57,7 +57,7 @@ func TestClientInflightCap(t *testing.T) {
 
 // TestAdminListener: with ADMIN_LISTEN set, /admin answers only there.
 func TestAdminListener(t *testing.T) {
-	tokens := writeTokenFile(t, adminToken)
+	tokens := origintest.WriteTokenFile(t, origintest.AdminToken)
 	h := origintest.Start(t, origintest.Options{Configure: func(c *config.Config) {
 		c.Origin.AdminTokenFile = tokens
 		c.Origin.AdminListen = "127.0.0.1:0"
@@ -69,10 +69,10 @@ func TestAdminListener(t *testing.T) {
 	go func() { _ = h.Server.ServeAdmin(ln) }()
 	time.Sleep(50 * time.Millisecond)
 	admin := &origintest.Harness{URL: "http://" + ln.Addr().String()}
-	if resp, _ := h.Do(t, http.MethodGet, "/admin/reports/colour", "", "Authorization", "Bearer "+adminToken); resp.StatusCode != http.StatusNotFound {
+	if resp, _ := h.Do(t, http.MethodGet, "/admin/reports/colour", "", "Authorization", "Bearer "+origintest.AdminToken); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("admin on the public listener: %d, want 404", resp.StatusCode)
 	}
-	if resp, _ := admin.Do(t, http.MethodGet, "/admin/reports/colour", "", "Authorization", "Bearer "+adminToken); resp.StatusCode != http.StatusOK {
+	if resp, _ := admin.Do(t, http.MethodGet, "/admin/reports/colour", "", "Authorization", "Bearer "+origintest.AdminToken); resp.StatusCode != http.StatusOK {
 		t.Errorf("admin on the admin listener: %d, want 200", resp.StatusCode)
 	}
 	if resp, _ := admin.Do(t, http.MethodGet, "/admin/reports/colour", ""); resp.StatusCode != http.StatusUnauthorized {

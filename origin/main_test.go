@@ -3,35 +3,7 @@ package origin_test
 import (
 	"testing"
 
-	"go.uber.org/goleak"
-
-	"github.com/edgeshelf/edgeshelf/transform"
+	"github.com/edgeshelf/edgeshelf/origin/origintest"
 )
 
-// TestMain starts libvips once for the package and, after every test ran
-// and libvips stopped, fails the run if a goroutine was left behind: a
-// server, poller, flight or S3 connection that outlives its test.
-func TestMain(m *testing.M) {
-	if err := transform.Startup(transform.Defaults()); err != nil {
-		panic(err)
-	}
-	goleak.VerifyTestMain(vipsShutdown{m},
-		// fasthttp's idle-worker cleaner sleeps MaxIdleWorkerDuration
-		// (10 s) between sweeps and sees that its server stopped only when
-		// it wakes: every shut-down server leaves one for up to 10 s.
-		goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.(*workerPool).Start.func2"),
-		// fasthttp refreshes its cached Date header once a second in one
-		// process-wide goroutine, started by the first server, never
-		// stopped.
-		goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.updateServerDate.func1"),
-	)
-}
-
-// vipsShutdown stops libvips after the tests and before the leak check.
-type vipsShutdown struct{ m *testing.M }
-
-func (v vipsShutdown) Run() int {
-	code := v.m.Run()
-	transform.Shutdown()
-	return code
-}
+func TestMain(m *testing.M) { origintest.Main(m) }

@@ -1,6 +1,7 @@
 package origin_test
 
 import (
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,7 +18,7 @@ import (
 // UPDATE_GOLDEN=1 rewrites the file (review the diff: it is the public and
 // admin HTTP surface).
 func TestRoutesGolden(t *testing.T) {
-	tokens := writeTokenFile(t, adminToken)
+	tokens := origintest.WriteTokenFile(t, origintest.AdminToken)
 	h := origintest.Start(t, origintest.Options{Configure: func(c *config.Config) { c.Origin.AdminTokenFile = tokens }})
 	var lines []string
 	for _, r := range h.Server.App().GetRoutes(true) {
@@ -38,5 +39,37 @@ func TestRoutesGolden(t *testing.T) {
 	}
 	if got != string(want) {
 		t.Errorf("routes differ from %s:\n got:\n%s\nwant:\n%s", golden, got, want)
+	}
+}
+
+// TestAdminRoutesNeedToken walks the router: every /admin route must refuse
+// a request without a valid token.
+func TestAdminRoutesNeedToken(t *testing.T) {
+	tokens := origintest.WriteTokenFile(t, origintest.AdminToken)
+	h := origintest.Start(t, origintest.Options{Configure: func(c *config.Config) { c.Origin.AdminTokenFile = tokens }})
+	n := 0
+	for _, r := range h.Server.App().GetRoutes(true) {
+		if !strings.HasPrefix(r.Path, "/admin") || r.Method == http.MethodHead {
+			continue
+		}
+		n++
+		path := strings.NewReplacer(":id", "x", ":hub", "x", ":n", "1").Replace(r.Path)
+		for _, auth := range []string{"", "Bearer wrong-token-0123456789", "Basic " + origintest.AdminToken, "Bearer"} {
+			req, _ := http.NewRequest(r.Method, h.URL+path, strings.NewReader("{}"))
+			if auth != "" {
+				req.Header.Set("Authorization", auth)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusUnauthorized {
+				t.Errorf("%s %s with %q: %d, want 401", r.Method, path, auth, resp.StatusCode)
+			}
+		}
+	}
+	if n < 2 {
+		t.Fatalf("found %d admin routes; the walk is broken", n)
 	}
 }

@@ -10,25 +10,26 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
-	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/edgeshelf/edgeshelf/cache"
 	"github.com/edgeshelf/edgeshelf/catalog"
+	"github.com/edgeshelf/edgeshelf/origin/admin"
+	"github.com/edgeshelf/edgeshelf/origin/fulfilment"
+	"github.com/edgeshelf/edgeshelf/origin/images"
+	"github.com/edgeshelf/edgeshelf/origin/signing"
+	"github.com/edgeshelf/edgeshelf/origin/variant"
 	"github.com/edgeshelf/edgeshelf/routing"
 	"github.com/edgeshelf/edgeshelf/routing/carrierhealth"
 	"github.com/edgeshelf/edgeshelf/routing/decisionlog"
 	"github.com/edgeshelf/edgeshelf/routing/expansion"
+	"github.com/edgeshelf/edgeshelf/routing/rulestore"
 	"github.com/edgeshelf/edgeshelf/store"
-	"github.com/edgeshelf/edgeshelf/transform"
 )
 
 // Renderer renders one variant from an original; *transform.Renderer is the
 // real one, tests wrap it to count renders.
-type Renderer interface {
-	Render(ctx context.Context, req transform.Request) (*transform.Result, error)
-	Config() transform.Config
-}
+type Renderer = variant.Renderer
 
 // Deps are the parts the origin is wired from.
 type Deps struct {
@@ -43,7 +44,7 @@ type Deps struct {
 	// Router answers /route; Rules keeps it in step with the store and
 	// serves /admin/rules. Without them /route answers 503.
 	Router *routing.Engine
-	Rules  *RuleStore
+	Rules  *rulestore.Store
 	// Carriers holds the carriers' circuit breakers (GET /admin/carriers);
 	// set it as the Router's CarrierHealth too. Optional.
 	Carriers *carrierhealth.Monitor
@@ -66,15 +67,9 @@ type Server struct {
 	adminAddr atomic.Value
 	// adminTokens are SHA-256 digests of the accepted bearer tokens.
 	adminTokens [][32]byte
-	signer      *Signer
-	// alpha remembers which sources have an alpha channel, for fmt=auto.
-	alpha    *lru.Cache[string, bool]
-	colour   *colourReport
-	warmJobs warmJobs
-	// Cache-Control values, built once: they depend on config only.
-	ccPlain, ccVersioned string
-	// imageSets are /route's finished (signed) image sets.
-	imageSets *lru.Cache[string, imageSetEntry]
+	signer      *signing.Signer
+	variants    *variant.Service
+	admin       *admin.Handler
 }
 
 // New builds the app and its routes.
@@ -82,47 +77,20 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if d.Catalog == nil || d.Store == nil || d.Renderer == nil || d.Cache == nil {
-		return nil, errors.New("origin: catalog, store, renderer and cache are required")
-	}
-	if d.Log == nil {
-		d.Log = slog.Default()
-	}
-	if d.Registry == nil {
-		d.Registry = prometheus.NewRegistry()
-	}
-	if d.Rules != nil && d.Router == nil {
-		d.Router = d.Rules.Engine()
-	}
-	if d.Rules != nil && d.Router != d.Rules.Engine() {
-		return nil, errors.New("origin: Router must be Rules.Engine()")
-	}
-	if d.Expansion == (expansion.Config{}) {
-		d.Expansion = expansion.DefaultConfig()
-	}
-	if err := d.Expansion.Validate(); err != nil {
+	if err := d.check(); err != nil {
 		return nil, err
 	}
 	s := &Server{Deps: d, cfg: cfg, log: d.Log}
-	s.alpha, _ = lru.New[string, bool](4096)
-	s.imageSets, _ = lru.New[string, imageSetEntry](4096)
-	if cfg.SigningKeyFile != "" {
-		signer, err := LoadSigner(cfg.SigningKeyFile, cfg.SignatureBytes)
-		if err != nil {
-			return nil, err
-		}
-		s.signer = signer
+	if err := s.loadKeys(); err != nil {
+		return nil, err
 	}
-	if cfg.AdminTokenFile != "" {
-		tokens, err := LoadTokens(cfg.AdminTokenFile)
-		if err != nil {
-			return nil, err
-		}
-		s.adminTokens = tokens
+	var err error
+	s.variants, err = variant.New(variant.Config{RequestTimeout: cfg.RequestTimeout, DeltaEThreshold: cfg.DeltaEThreshold},
+		variant.Deps{Catalog: d.Catalog, Store: d.Store, Renderer: d.Renderer, Cache: d.Cache, Registry: d.Registry})
+	if err != nil {
+		return nil, err
 	}
 	s.m = newHTTPMetrics(d.Registry)
-	s.colour = newColourReport(cfg.DeltaEThreshold, d.Registry)
-	s.ccPlain, s.ccVersioned = buildCacheControl(cfg, false), buildCacheControl(cfg, true)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "edgeshelf",
 		ErrorHandler:          s.errorHandler,
@@ -140,33 +108,78 @@ func New(cfg Config, d Deps) (*Server, error) {
 	s.app.Use(recover.New())
 	s.app.Use(s.observe)
 	s.app.Use(newClientLimiter(cfg.ClientMaxInflight, cfg.ClientIPHeader).middleware)
-	s.routes()
+	if err := s.routes(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
-func (s *Server) routes() {
+// check fills the optional dependencies' defaults and refuses a wiring
+// that cannot work.
+func (d *Deps) check() error {
+	if d.Catalog == nil || d.Store == nil || d.Renderer == nil || d.Cache == nil {
+		return errors.New("origin: catalog, store, renderer and cache are required")
+	}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+	}
+	if d.Rules != nil && d.Router == nil {
+		d.Router = d.Rules.Engine()
+	}
+	if d.Rules != nil && d.Router != d.Rules.Engine() {
+		return errors.New("origin: Router must be Rules.Engine()")
+	}
+	return nil
+}
+
+// loadKeys reads the signing keys and admin tokens, when configured.
+func (s *Server) loadKeys() error {
+	if s.cfg.SigningKeyFile != "" {
+		signer, err := signing.LoadSigner(s.cfg.SigningKeyFile, s.cfg.SignatureBytes)
+		if err != nil {
+			return err
+		}
+		s.signer = signer
+	}
+	if s.cfg.AdminTokenFile != "" {
+		tokens, err := LoadTokens(s.cfg.AdminTokenFile)
+		if err != nil {
+			return err
+		}
+		s.adminTokens = tokens
+	}
+	return nil
+}
+
+// routes registers the core's own routes and each product's.
+func (s *Server) routes() error {
+	cfg := s.cfg
 	s.app.Get("/", s.index)
 	s.app.Get("/healthz", s.healthz)
 	s.app.Get("/readyz", s.readyz)
 	s.app.Get("/metrics", s.metricsHandler())
-	s.app.Get("/img/:sku/:view/:file", s.image)
-	s.app.Head("/img/:sku/:view/:file", s.image)
-	s.app.Get("/route", s.routeGet)
-	s.app.Post("/route", s.routePost)
-	s.app.Post("/returns/route", s.returnsRoute)
-
+	img, err := images.New(images.Config{MaxAge: cfg.MaxAge, SMaxAge: cfg.SMaxAge, StaleWhileRevalidate: cfg.StaleWhileRevalidate,
+		StaleIfError: cfg.StaleIfError, SignPresets: cfg.SignPresets}, s.variants, s.signer)
+	if err != nil {
+		return err
+	}
+	img.Register(s.app)
+	fulfilment.New(fulfilment.Config{RouteMaxAge: cfg.RouteMaxAge}, fulfilment.Deps{
+		Catalog: s.Catalog, Router: s.Router, Decisions: s.Decisions, Signer: s.signer,
+	}).Register(s.app)
+	s.admin, err = admin.New(admin.Config{DeltaEThreshold: cfg.DeltaEThreshold, SignPresets: cfg.SignPresets}, admin.Deps{
+		Variants: s.variants, Catalog: s.Catalog, Store: s.Store, Router: s.Router, Rules: s.Rules,
+		Carriers: s.Carriers, Expansion: s.Expansion, Signer: s.signer, Log: s.log,
+	})
+	if err != nil {
+		return err
+	}
 	// Every /admin route is registered on this group, behind the token check.
-	admin := s.app.Group("/admin", s.adminOnly, s.requireAdmin)
-	admin.Post("/purge", s.purge)
-	admin.Get("/reports/colour", s.reportColour)
-	admin.Put("/rules", s.needRules, s.putRules)
-	admin.Get("/rules/versions", s.needRules, s.ruleVersions)
-	admin.Post("/rules/rollback/:n", s.needRules, s.rollbackRules)
-	admin.Post("/warm", s.warm)
-	admin.Get("/warm/:id", s.warmStatus)
-	s.inventoryRoutes(admin)
-	s.fulfilmentRoutes(admin)
-	s.consoleRoutes(admin)
+	s.admin.Register(s.app, s.app.Group("/admin", s.adminOnly, s.requireAdmin), s.adminOnly)
+	return nil
 }
 
 // ServeAdmin serves the app on the admin listener: with ADMIN_LISTEN set,
@@ -177,7 +190,7 @@ func (s *Server) ServeAdmin(ln net.Listener) error {
 }
 
 // Signer is the URL signer, nil when signing is off.
-func (s *Server) Signer() *Signer { return s.signer }
+func (s *Server) Signer() *signing.Signer { return s.signer }
 
 // App exposes the fiber app (tests use App().Test).
 func (s *Server) App() *fiber.App { return s.app }
@@ -187,7 +200,7 @@ func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
 
 // Shutdown makes /readyz fail, waits the drain delay so load balancers stop
 // sending, then stops accepting and lets in-flight requests finish within
-// the shutdown timeout.
+// the shutdown timeout; running warm-ups are cancelled and awaited.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.draining.Store(true)
 	if s.cfg.DrainDelay > 0 {
@@ -198,5 +211,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.ShutdownTimeout)
 	defer cancel()
-	return s.app.ShutdownWithContext(ctx)
+	err := s.app.ShutdownWithContext(ctx)
+	// Warm-ups run in the background: cancel them and wait, so none
+	// renders into a cache the caller is about to close.
+	return errors.Join(err, s.admin.Close(ctx))
 }

@@ -28,9 +28,11 @@ import (
 	"github.com/edgeshelf/edgeshelf/catalog"
 	"github.com/edgeshelf/edgeshelf/config"
 	"github.com/edgeshelf/edgeshelf/origin"
+	"github.com/edgeshelf/edgeshelf/origin/signing"
 	"github.com/edgeshelf/edgeshelf/routing/carrierhealth"
 	"github.com/edgeshelf/edgeshelf/routing/decisionlog"
 	"github.com/edgeshelf/edgeshelf/routing/expansion"
+	"github.com/edgeshelf/edgeshelf/routing/rulestore"
 	"github.com/edgeshelf/edgeshelf/store"
 	"github.com/edgeshelf/edgeshelf/store/fs"
 	"github.com/edgeshelf/edgeshelf/store/s3"
@@ -77,7 +79,18 @@ func run(args, environ []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "usage: edgeshelf sign [--signing-key-file FILE] URL")
 			return 2
 		}
-		signed, err := sign(args[:len(args)-1], environ, args[len(args)-1], stderr)
+		flags, raw := args[:len(args)-1], args[len(args)-1]
+		if strings.HasPrefix(raw, "-") { // --help, or flags without a URL
+			flags, raw = args, ""
+		}
+		signed, err := sign(flags, environ, raw, stderr)
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		if err == nil && raw == "" {
+			fmt.Fprintln(stderr, "usage: edgeshelf sign [--signing-key-file FILE] URL")
+			return 2
+		}
 		if err != nil {
 			fmt.Fprintln(stderr, "edgeshelf:", err)
 			return 1
@@ -101,18 +114,21 @@ func versionString() string {
 }
 
 func sign(args, environ []string, raw string, stderr io.Writer) (string, error) {
-	cfg, err := config.Load(args, environ, stderr)
+	cfg, err := config.LoadCommand(config.Sign, args, environ, stderr)
 	if err != nil {
 		return "", err
 	}
 	if cfg.Origin.SigningKeyFile == "" {
-		return "", origin.ErrNoSigner
+		return "", signing.ErrNoSigner
 	}
-	signer, err := origin.LoadSigner(cfg.Origin.SigningKeyFile, cfg.Origin.SignatureBytes)
+	signer, err := signing.LoadSigner(cfg.Origin.SigningKeyFile, cfg.Origin.SignatureBytes)
 	if err != nil {
 		return "", err
 	}
-	return origin.SignURL(signer, raw)
+	if raw == "" {
+		return "", nil
+	}
+	return signing.SignURL(signer, raw)
 }
 
 func serve(args, environ []string, stderr io.Writer) error {
@@ -128,27 +144,73 @@ func serve(args, environ []string, stderr io.Writer) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-
-	blob, err := openStore(ctx, cfg.Store)
-	if err != nil {
-		return err
-	}
-	cat, err := catalog.NewSource(ctx, blob, cfg.Catalog, log)
-	if err != nil {
-		return fmt.Errorf("loading the catalog from %s: %w", cfg.Store.URL, err)
-	}
-	go cat.Run(ctx)
-
 	if err := transform.Startup(cfg.Transform); err != nil {
 		return fmt.Errorf("starting libvips: %w", err)
 	}
 	defer transform.Shutdown()
-	renderer, err := transform.New(cfg.Transform)
+	p, err := build(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
+	stopLog := p.runDecisionLog(ctx, cfg.Decisions, log)
+	defer stopLog()
+	srv, err := origin.New(cfg.Origin, origin.Deps{
+		Catalog: p.catalog, Store: p.blob, Renderer: p.renderer, Cache: p.cache,
+		Registry: p.registry, Log: log, Version: versionString(),
+		Router: p.rules.Engine(), Rules: p.rules,
+		Carriers: p.carriers, Decisions: p.decisions, Expansion: cfg.Expansion,
+	})
+	if err != nil {
+		return err
+	}
+	return listenAndServe(ctx, cfg, log, srv, p)
+}
 
-	reg := prometheus.NewRegistry()
+// parts are what serve wires into the origin, built from the config.
+type parts struct {
+	blob      store.Blob
+	catalog   *catalog.Source
+	renderer  *transform.Renderer
+	registry  *prometheus.Registry
+	cache     *cache.Tiered
+	rules     *rulestore.Store
+	carriers  *carrierhealth.Monitor
+	decisions *decisionlog.Writer
+}
+
+// build opens the store, loads the catalog and rules and starts their
+// pollers and the carrier probes on ctx.
+func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*parts, error) {
+	p := &parts{registry: prometheus.NewRegistry()}
+	var err error
+	if p.blob, err = openStore(ctx, cfg.Store); err != nil {
+		return nil, err
+	}
+	if p.catalog, err = catalog.NewSource(ctx, p.blob, cfg.Catalog, log); err != nil {
+		return nil, fmt.Errorf("loading the catalog from %s: %w", cfg.Store.URL, err)
+	}
+	go p.catalog.Run(ctx)
+	if p.renderer, err = transform.New(cfg.Transform); err != nil {
+		return nil, err
+	}
+	p.cache = newCache(cfg, p.blob, p.registry, log)
+	p.rules, err = rulestore.New(ctx, rulestore.Options{
+		Config: cfg.Routing, Store: p.blob, Catalog: p.catalog, Poll: cfg.Origin.RoutingPoll, Registry: p.registry, Log: log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("loading the routing rules from %s: %w", cfg.Store.URL, err)
+	}
+	go p.rules.Run(ctx)
+	if p.carriers, err = carrierhealth.New(cfg.Carriers, p.catalog, p.registry, log); err != nil {
+		return nil, err
+	}
+	p.rules.Engine().SetCarrierHealth(p.carriers)
+	go p.carriers.Run(ctx)
+	return p, nil
+}
+
+// newCache builds the cache tiers the config asks for.
+func newCache(cfg *config.Config, blob store.Blob, reg *prometheus.Registry, log *slog.Logger) *cache.Tiered {
 	var tiers []cache.Tier
 	if cfg.Cache.L1Bytes > 0 {
 		tiers = append(tiers, cache.NewMemory(int64(cfg.Cache.L1Bytes)))
@@ -156,55 +218,33 @@ func serve(args, environ []string, stderr io.Writer) error {
 	if cfg.Cache.L2 {
 		tiers = append(tiers, cache.NewBlob(blob, 0))
 	}
-	tiered := cache.NewTiered(log, reg, cfg.Cache.BackfillTimeout, tiers...)
+	return cache.NewTiered(log, reg, cfg.Cache.BackfillTimeout, tiers...)
+}
 
-	rules, err := origin.NewRuleStore(ctx, origin.RuleStoreOptions{
-		Config: cfg.Routing, Store: blob, Catalog: cat, Poll: cfg.Origin.RoutingPoll, Registry: reg, Log: log,
+// runDecisionLog starts the decision log, when enabled. It outlives ctx:
+// requests still draining after SIGTERM append to it, and the returned
+// stop flushes it after the server has stopped.
+func (p *parts) runDecisionLog(ctx context.Context, cfg decisionlog.Config, log *slog.Logger) (stop func()) {
+	if !cfg.Enabled {
+		return func() {}
+	}
+	p.decisions = decisionlog.NewWriter(p.blob, decisionlog.Options{
+		FlushEvery: cfg.FlushEvery, Batch: cfg.Batch, MaxBuffered: cfg.Buffer, Registry: p.registry, Log: log,
 	})
-	if err != nil {
-		return fmt.Errorf("loading the routing rules from %s: %w", cfg.Store.URL, err)
-	}
-	go rules.Run(ctx)
-
-	carriers, err := carrierhealth.New(cfg.Carriers, cat, reg, log)
-	if err != nil {
-		return err
-	}
-	rules.Engine().SetCarrierHealth(carriers)
-	go carriers.Run(ctx)
-
-	// The decision log outlives ctx: requests still draining after SIGTERM
-	// append to it, and it is flushed after the server has stopped.
-	var decisions *decisionlog.Writer
 	logCtx, stopLog := context.WithCancel(context.WithoutCancel(ctx))
-	logDone := make(chan struct{})
-	if cfg.Decisions.Enabled {
-		decisions = decisionlog.NewWriter(blob, decisionlog.Options{
-			FlushEvery: cfg.Decisions.FlushEvery, Batch: cfg.Decisions.Batch, MaxBuffered: cfg.Decisions.Buffer,
-			Registry: reg, Log: log,
-		})
-		go func() { decisions.Run(logCtx); close(logDone) }()
-	} else {
-		close(logDone)
-	}
-	defer func() { stopLog(); <-logDone }()
+	done := make(chan struct{})
+	go func() { p.decisions.Run(logCtx); close(done) }()
+	return func() { stopLog(); <-done }
+}
 
-	srv, err := origin.New(cfg.Origin, origin.Deps{
-		Catalog: cat, Store: blob, Renderer: renderer, Cache: tiered,
-		Registry: reg, Log: log, Version: versionString(),
-		Router: rules.Engine(), Rules: rules,
-		Carriers: carriers, Decisions: decisions, Expansion: cfg.Expansion,
-	})
-	if err != nil {
-		return err
-	}
+// listenAndServe serves until ctx ends (SIGTERM), then drains.
+func listenAndServe(ctx context.Context, cfg *config.Config, log *slog.Logger, srv *origin.Server, p *parts) error {
 	ln, err := net.Listen("tcp", cfg.Origin.Listen)
 	if err != nil {
 		return fmt.Errorf("EDGESHELF_LISTEN: %w", err)
 	}
 	log.Info("edgeshelf serving", "listen", "http://"+ln.Addr().String(), "store", cfg.Store.URL,
-		"skus", len(cat.Current().SKUs), "rules_version", rules.Engine().Rules().Version(), "version", versionString())
-
+		"skus", len(p.catalog.Current().SKUs), "rules_version", p.rules.Engine().Rules().Version(), "version", versionString())
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
 	if cfg.Origin.AdminListen != "" {
@@ -224,7 +264,7 @@ func serve(args, environ []string, stderr io.Writer) error {
 	if err := srv.Shutdown(context.Background()); err != nil {
 		log.Error("shutdown", "err", err)
 	}
-	tiered.Wait()
+	p.cache.Wait()
 	log.Info("stopped")
 	return nil
 }
@@ -232,7 +272,7 @@ func serve(args, environ []string, stderr io.Writer) error {
 // reportExpansion prints the expansion report read from the store: the same
 // table GET /admin/reports/expansion gives with Accept: text/plain.
 func reportExpansion(args, environ []string, stdout, stderr io.Writer) error {
-	cfg, err := config.Load(args, environ, stderr)
+	cfg, err := config.LoadCommand(config.ReportExpansion, args, environ, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/edgeshelf/edgeshelf/routing"
 	"github.com/edgeshelf/edgeshelf/routing/carrierhealth"
 	"github.com/edgeshelf/edgeshelf/routing/decisionlog"
+	"github.com/edgeshelf/edgeshelf/routing/rulestore"
 	"github.com/edgeshelf/edgeshelf/store"
 	storefs "github.com/edgeshelf/edgeshelf/store/fs"
 	"github.com/edgeshelf/edgeshelf/transform"
@@ -56,7 +57,7 @@ type Harness struct {
 	Renders  *atomic.Int64 // renders that ran to completion
 	// Rules keeps the routing engine in step with the store; its poller
 	// runs when Config.Origin.RoutingPoll > 0.
-	Rules *origin.RuleStore
+	Rules *rulestore.Store
 	// Carriers are the carrier breakers the engine consults; probes run
 	// only when a test calls ProbeOnce or Run.
 	Carriers *carrierhealth.Monitor
@@ -136,7 +137,7 @@ func Start(t testing.TB, opts Options) *Harness {
 		tiers = append(tiers, cache.NewBlob(blob, 0))
 	}
 	h.Cache = cache.NewTiered(log, reg, cfg.Cache.BackfillTimeout, tiers...)
-	h.Rules, err = origin.NewRuleStore(ctx, origin.RuleStoreOptions{
+	h.Rules, err = rulestore.New(ctx, rulestore.Options{
 		Config: cfg.Routing, Store: blob, Catalog: cat, Poll: cfg.Origin.RoutingPoll,
 		Clock: opts.RoutingClock, Registry: reg, Log: log,
 	})

@@ -1,0 +1,59 @@
+package admin_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/edgeshelf/edgeshelf/config"
+	"github.com/edgeshelf/edgeshelf/origin/admin"
+	"github.com/edgeshelf/edgeshelf/origin/origintest"
+)
+
+// TestWarm pre-renders a hub's image set into both tiers in the background
+// and reports progress; the warmed variants are then L1 hits.
+func TestWarm(t *testing.T) {
+	tokens := origintest.WriteTokenFile(t, origintest.AdminToken)
+	h := origintest.Start(t, origintest.Options{Configure: func(c *config.Config) { c.Origin.AdminTokenFile = tokens }})
+	resp, body := h.AdminDo(t, http.MethodPost, "/admin/warm",
+		`{"hub":"eu-waw","skus":["amber-oud-50ml","label-mug"],"locales":["en-US","de-DE"],"presets":["thumb","card"],"formats":["webp","jpg"]}`)
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("warm: %d %s", resp.StatusCode, body)
+	}
+	var job admin.WarmJob
+	if err := json.Unmarshal(body, &job); err != nil {
+		t.Fatal(err)
+	}
+	// amber: 3 views, mug: 1 view; 2 presets × 2 formats × 2 locales.
+	if job.Total != 4*2*2*2 || resp.Header.Get("Location") != "/admin/warm/"+job.ID {
+		t.Fatalf("job %+v, Location %q", job, resp.Header.Get("Location"))
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for job.State != "done" {
+		if time.Now().After(deadline) {
+			t.Fatalf("warm still running after 60s: %+v", job)
+		}
+		time.Sleep(100 * time.Millisecond)
+		_, body = h.AdminDo(t, http.MethodGet, "/admin/warm/"+job.ID, "")
+		if err := json.Unmarshal(body, &job); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if job.Failed != 0 || job.Done != int64(job.Total) || job.Rendered != h.Renders.Load() || job.Rendered == 0 {
+		t.Fatalf("finished job %+v, renders %d", job, h.Renders.Load())
+	}
+	// The hub photo variant a German buyer will ask for is already in L1.
+	r, _ := h.Get(t, "/img/amber-oud-50ml/front/card.webp?hub=eu-waw&locale=de-DE")
+	if r.Header.Get("Server-Timing") != "tier;desc=l1" {
+		t.Errorf("warmed variant: %q, want an L1 hit", r.Header.Get("Server-Timing"))
+	}
+	for _, bad := range []string{`{"hub":"mars"}`, `{"hub":"eu-waw","skus":["nope"]}`, `{"hub":"eu-waw","formats":["gif"]}`, `{"hub":"eu-waw","colour":1}`} {
+		if resp, body := h.AdminDo(t, http.MethodPost, "/admin/warm", bad); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("warm %s: %d %s", bad, resp.StatusCode, body)
+		}
+	}
+	if resp, _ := h.AdminDo(t, http.MethodGet, "/admin/warm/nope", ""); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown job: %d", resp.StatusCode)
+	}
+}

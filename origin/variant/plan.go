@@ -1,0 +1,89 @@
+package variant
+
+import (
+	"strconv"
+
+	"github.com/edgeshelf/edgeshelf/cache"
+	"github.com/edgeshelf/edgeshelf/catalog"
+	"github.com/edgeshelf/edgeshelf/transform"
+	"github.com/edgeshelf/edgeshelf/transform/colour"
+)
+
+// Plan is everything needed to find or make one variant.
+type Plan struct {
+	SKU, View string
+	Orig      catalog.Original
+	Spec      transform.Spec
+	Look      transform.Look
+	// Profile is the colour profile's id@version ("none" without one).
+	Profile string
+	// Locale is the resolved locale tag (de-AT asks, de-DE answers).
+	Locale string
+	// Key is the cache key: the SKU, then the variant hash.
+	Key string
+	// Tags name the SKU (and hub) for CDN purges.
+	Tags []string
+	// URL is the address that asked for the variant, for the colour
+	// report; optional.
+	URL string
+}
+
+// Plan resolves the locale and look of a variant, checks the spec against
+// the output limits and computes its cache key and purge tags. The format
+// must be resolved (not auto).
+func (s *Service) Plan(cat *catalog.Catalog, orig catalog.Original, sku, view, locale string, spec transform.Spec) (Plan, error) {
+	if err := spec.Validate(s.settings); err != nil {
+		return Plan{}, err
+	}
+	return s.plan(cat, orig, sku, view, locale, spec), nil
+}
+
+// plan is Plan for specs known to be valid (catalog presets).
+func (s *Service) plan(cat *catalog.Catalog, orig catalog.Original, sku, view, locale string, spec transform.Spec) Plan {
+	localeName, loc, _ := cat.ResolveLocale(locale)
+	look, profile := lookFor(cat, loc, sku, view)
+	tags := []string{"sku-" + sku}
+	if orig.Hub != "" {
+		tags = append(tags, "hub-"+orig.Hub)
+	}
+	key := transform.VariantKey{SourceKey: orig.Key, SourceETag: orig.ETag, Spec: spec, Look: look, Profile: profile}
+	return Plan{
+		SKU: sku, View: view, Orig: orig, Spec: spec, Look: look, Profile: profile, Locale: localeName,
+		Key: cache.Key(sku, key.Hash(s.settings)), Tags: tags,
+	}
+}
+
+// PresetSpec is the spec of a catalog preset in a format.
+func PresetSpec(p *catalog.Preset, f transform.Format) transform.Spec {
+	return transform.Spec{
+		Width: p.Width, Height: p.Height, Fit: transform.Fit(p.Fit),
+		Gravity: p.Gravity, Enlarge: p.Enlarge, Format: f,
+		Quality: p.Quality, Background: p.Background,
+	}
+}
+
+// lookFor is the colour treatment of a variant: the locale's colour profile
+// and, on the SKU's swatch view (master or hub photo), the swatch to
+// calibrate toward and measure. It also returns the profile's id@version.
+func lookFor(cat *catalog.Catalog, locale catalog.Locale, skuID, view string) (transform.Look, string) {
+	look := transform.Look{Space: transform.SRGB, Intent: "relative"}
+	profileID := "none"
+	if p := cat.LocaleProfile(locale); p != nil {
+		profileID = p.ID + "@" + strconv.Itoa(p.Version)
+		look.Space = transform.Space(p.Space)
+		look.Intent = p.Intent
+		look.Tone = transform.Tone{Temperature: p.Tone.Temperature, Saturation: p.Tone.Saturation, Exposure: p.Tone.Exposure}
+	}
+	if sku, ok := cat.SKU(skuID); ok && sku.Swatch != nil && sku.Swatch.View == view {
+		sw := sku.Swatch
+		look.Swatch = &transform.Swatch{Rect: sw.Rect, Lab: colour.Lab{L: sw.Lab[0], A: sw.Lab[1], B: sw.Lab[2]}}
+		look.Calibrate = true
+	}
+	return look, profileID
+}
+
+// LookFor is the colour treatment a locale gives a SKU view, and its colour
+// profile's id@version.
+func LookFor(cat *catalog.Catalog, locale catalog.Locale, sku, view string) (transform.Look, string) {
+	return lookFor(cat, locale, sku, view)
+}
