@@ -128,15 +128,19 @@ func Start(t testing.TB, opts Options) *Harness {
 	counting := &CountingRenderer{Renderer: r}
 	reg := prometheus.NewRegistry()
 	h := &Harness{Config: cfg, Store: blob, Catalog: cat, Registry: reg, Renders: &counting.N}
-	var tiers []cache.Tier
+	tc := cache.TieredConfig{BackfillTimeout: cfg.Cache.BackfillTimeout, Log: log, Registry: reg}
 	if !opts.NoL1 && cfg.Cache.L1Bytes > 0 {
 		h.Memory = cache.NewMemory(int64(cfg.Cache.L1Bytes))
-		tiers = append(tiers, h.Memory)
+		tc.L1 = h.Memory
 	}
 	if !opts.NoL2 && cfg.Cache.L2 {
-		tiers = append(tiers, cache.NewBlob(blob, 0))
+		if tc.L2, err = cache.NewBlob(cache.BlobConfig{Store: blob, MaxEntryBytes: cache.DefaultL2MaxEntryBytes}); err != nil {
+			t.Fatal(err)
+		}
 	}
-	h.Cache = cache.NewTiered(log, reg, cfg.Cache.BackfillTimeout, tiers...)
+	if h.Cache, err = cache.NewTiered(tc); err != nil {
+		t.Fatal(err)
+	}
 	h.Rules, err = rulestore.New(ctx, rulestore.Options{
 		Config: cfg.Routing, Store: blob, Catalog: cat, Poll: cfg.Origin.RoutingPoll,
 		Clock: opts.RoutingClock, Registry: reg, Log: log,
@@ -183,6 +187,10 @@ func Start(t testing.TB, opts Options) *Harness {
 		<-done
 		h.Cache.Wait()
 	})
+	// Serve must be accepting before Start returns: a Shutdown that runs
+	// before fiber's listener starts is a no-op, and Serve would then run
+	// forever (a test that never sends a request hung this way).
+	waitServing(t, h.URL)
 	return h
 }
 
@@ -300,5 +308,22 @@ func FreshInventory(t testing.TB, blob store.Blob, asOf time.Time) {
 		if _, err := blob.Put(ctx, info.Key, buf.Bytes(), store.PutOptions{ContentType: "application/json"}); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// waitServing polls /healthz until the server answers.
+func waitServing(t testing.TB, url string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get(url + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the origin at %s did not start serving: %v", url, err)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
