@@ -125,7 +125,9 @@ func (h *Handler) runWarm(ctx context.Context, job *warmState, plans []variant.P
 		seen[p.Key] = true
 		g.Go(func() error {
 			defer job.done.Add(1)
-			h.warmOne(ctx, job, p)
+			if ctx.Err() == nil { // cancelled while waiting for a slot
+				h.warmOne(ctx, job, p)
+			}
 			return nil
 		})
 	}
@@ -147,7 +149,9 @@ func (h *Handler) warmOne(ctx context.Context, job *warmState, p variant.Plan) {
 		job.cached.Add(1)
 		return
 	}
-	_, src, err := h.variants.Get(ctx, p)
+	// A render once started runs to the end (a cache flight outlives its
+	// callers); waiting for it here is what lets Close await the job.
+	_, src, err := h.variants.Get(context.WithoutCancel(ctx), p)
 	switch {
 	case err != nil:
 		job.failed.Add(1)

@@ -1,6 +1,7 @@
 package admin_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"testing"
@@ -55,5 +56,38 @@ func TestWarm(t *testing.T) {
 	}
 	if resp, _ := h.AdminDo(t, http.MethodGet, "/admin/warm/nope", ""); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown job: %d", resp.StatusCode)
+	}
+}
+
+// TestWarmCancelledOnShutdown: a warm-up of a whole hub still running when
+// the server shuts down is cancelled and awaited by Shutdown, so no render
+// starts after it returned.
+func TestWarmCancelledOnShutdown(t *testing.T) {
+	h := origintest.StartRouting(t, nil)
+	resp, body := h.AdminDo(t, http.MethodPost, "/admin/warm", `{"hub":"eu-waw"}`)
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("warm: %d %s", resp.StatusCode, body)
+	}
+	var job admin.WarmJob
+	if err := json.Unmarshal(body, &job); err != nil {
+		t.Fatal(err)
+	}
+	origintest.WaitFor(t, 30*time.Second, "the warm-up renders", func() bool { return h.Renders.Load() > 0 })
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	start := time.Now()
+	if err := h.Server.Shutdown(ctx); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	stopped := h.Renders.Load()
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("shutdown took %s with a warm-up running", took)
+	}
+	if stopped >= int64(job.Total) {
+		t.Fatalf("the warm-up finished all %d variants before shutdown; the test proves nothing", job.Total)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if after := h.Renders.Load(); after != stopped {
+		t.Errorf("%d renders ran after Shutdown returned", after-stopped)
 	}
 }
