@@ -17,16 +17,17 @@ import (
 // application/problem+json body with a stable code.
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	p := httpx.ToProblem(err)
+	rid := requestIDOf(c)
 	switch {
 	case p.Status == http.StatusServiceUnavailable:
 		// Expected under load, outages and shutdown (draining, a full render
 		// queue, S3 down): worth a warning, not an error page at 3 a.m.
-		s.log.Warn("request refused", "method", c.Method(), "path", c.Path(), "code", p.Code, "err", err)
+		s.log.Warn("request refused", "method", c.Method(), "path", c.Path(), "code", p.Code, "request_id", rid, "err", err)
 	case p.Status >= 500:
-		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "status", p.Status, "code", p.Code, "err", err)
+		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "status", p.Status, "code", p.Code, "request_id", rid, "err", err)
 	case p.Status == http.StatusUnprocessableEntity:
 		// A bad original is the shop's problem to fix: say which and why.
-		s.log.Warn("bad source", "path", c.Path(), "code", p.Code, "err", err)
+		s.log.Warn("bad source", "path", c.Path(), "code", p.Code, "request_id", rid, "err", err)
 	}
 	c.Status(p.Status)
 	c.Set(fiber.HeaderContentType, "application/problem+json")
@@ -50,14 +51,17 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 		Code     string `json:"code"`
 		Field    string `json:"field,omitempty"`
 		Instance string `json:"instance,omitempty"`
+		// RequestID names the log lines of this request.
+		RequestID string `json:"request_id,omitempty"`
 	}{
-		Type:     "https://github.com/edgeshelf/edgeshelf/blob/main/docs/errors.md#" + p.Code,
-		Title:    p.Title,
-		Status:   p.Status,
-		Detail:   p.Detail,
-		Code:     p.Code,
-		Field:    p.Field,
-		Instance: c.Path(),
+		Type:      "https://github.com/edgeshelf/edgeshelf/blob/main/docs/errors.md#" + p.Code,
+		Title:     p.Title,
+		Status:    p.Status,
+		Detail:    p.Detail,
+		Code:      p.Code,
+		Field:     p.Field,
+		Instance:  c.Path(),
+		RequestID: rid,
 	}
 	if body.Title == "" {
 		body.Title = http.StatusText(p.Status)

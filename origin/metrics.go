@@ -59,7 +59,7 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	// must be a copy, or the series it names changes under it.
 	s.m.requests.WithLabelValues(route, strings.Clone(c.Method()), status).Inc()
 	s.m.latency.WithLabelValues(route, status).Observe(elapsed.Seconds())
-	s.log.Debug("request", "method", c.Method(), "path", c.Path(), "status", c.Response().StatusCode(), "ms", float64(elapsed.Microseconds())/1000)
+	s.log.Debug("request", "method", c.Method(), "path", c.Path(), "status", c.Response().StatusCode(), "ms", float64(elapsed.Microseconds())/1000, "request_id", requestIDOf(c))
 	return nil
 }
 

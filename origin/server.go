@@ -106,6 +106,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		ServerHeader: "",
 	})
 	s.app.Use(recover.New())
+	s.app.Use(requestID)
 	s.app.Use(s.observe)
 	s.app.Use(newClientLimiter(cfg.ClientMaxInflight, cfg.ClientIPHeader).middleware)
 	if err := s.routes(); err != nil {
