@@ -29,9 +29,7 @@ func Decode(src []byte, cfg Config) (px *Pixels, err error) {
 	st := &state{cfg: cfg, req: Request{Source: src}, spec: Spec{Format: JPEG, Background: "#ffffff"}.normalised(),
 		look: Look{Space: SRGB}, log: slog.Default()}
 	defer func() {
-		if st.img != nil {
-			st.img.Close()
-		}
+		st.close()
 		if rec := recover(); rec != nil {
 			px, err = nil, fmt.Errorf("decode: %v", rec)
 		}
@@ -42,10 +40,8 @@ func Decode(src []byte, cfg Config) (px *Pixels, err error) {
 	if err != nil {
 		return nil, corrupt(err)
 	}
-	for _, step := range []func(*state) error{toOutputSpace, flatten} {
-		if err := step(st); err != nil {
-			return nil, err
-		}
+	if err := runSteps(st, []step{{"toOutputSpace", toOutputSpace}, {"flatten", flatten}}); err != nil {
+		return nil, err
 	}
 	img := st.img
 	if img.Bands() < 3 {

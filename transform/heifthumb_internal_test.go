@@ -92,16 +92,11 @@ func TestHEIFThumbnailScaleOnLoad(t *testing.T) {
 		src := thumbFixture(t, name)
 		for _, c := range cases {
 			st := &state{cfg: cfg, req: Request{Source: src, Spec: c.spec}, spec: c.spec.normalised(), log: slog.Default()}
-			if err := inspect(st); err != nil {
-				t.Fatal(err)
-			}
-			if err := load(st); err != nil {
-				t.Fatal(err)
-			}
+			runGeometry(t, st)
 			w, h := st.img.Width(), st.img.Height()
 			st.img.Close()
 			if st.fromThumbnail != c.thumbnail || w != c.w || h != c.h {
-				t.Errorf("%s %+v: load gave %d×%d from the thumbnail %v, want %d×%d from the thumbnail %v",
+				t.Errorf("%s %+v: the geometry steps gave %d×%d from the thumbnail %v, want %d×%d from the thumbnail %v",
 					name, c.spec, w, h, st.fromThumbnail, c.w, c.h, c.thumbnail)
 			}
 			res, err := r.Render(context.Background(), Request{Source: src, Spec: c.spec})
@@ -122,16 +117,31 @@ func TestHEIFThumbnailScaleOnLoad(t *testing.T) {
 	}
 	spec := Spec{Width: 8, Format: PNG}
 	st := &state{cfg: cfg, req: Request{Source: src, Spec: spec}, spec: spec.normalised(), log: slog.Default()}
-	if err := inspect(st); err != nil {
-		t.Fatal(err)
-	}
-	if err := load(st); err != nil {
-		t.Fatal(err)
-	}
+	runGeometry(t, st)
 	defer st.img.Close()
 	if st.fromThumbnail || st.img.Width() != 8 {
 		t.Errorf("exif6.heic at 8 px: %d wide, from the thumbnail %v; want 8 from the primary", st.img.Width(), st.fromThumbnail)
 	}
+}
+
+// runGeometry inspects st's source and runs the pipeline's steps up to and
+// including enlargeCover: st.img is then at the variant's size.
+func runGeometry(t testing.TB, st *state) {
+	t.Helper()
+	info, err := Inspect(st.req.Source, st.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.info = info
+	for _, s := range pipeline {
+		if err := s.run(st); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if s.name == "enlargeCover" {
+			return
+		}
+	}
+	t.Fatal("the pipeline has no enlargeCover step")
 }
 
 // BenchmarkHEIFThumbnail renders a 300 px PNG from the 1200×800 HEIC with
@@ -162,8 +172,24 @@ func BenchmarkHEIFThumbnail(b *testing.B) {
 		data []byte
 	}{{"thumbnail", withThumb}, {"primary", without}} {
 		b.Run(src.name, func(b *testing.B) {
+			req := Request{Source: src.data, Spec: Spec{Width: 300, Format: PNG}}
+			// Both sources must give the same variant, and only the first
+			// from its thumbnail, or the two timings compare nothing.
+			st := &state{cfg: cfg, req: req, spec: req.Spec.normalised(), log: slog.Default()}
+			runGeometry(b, st)
+			st.close()
+			if st.fromThumbnail != (src.name == "thumbnail") {
+				b.Fatalf("decoded from the thumbnail item: %v", st.fromThumbnail)
+			}
+			res, err := r.Render(context.Background(), req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if res.Width != 300 || res.Height != 200 {
+				b.Fatalf("rendered %d×%d, want 300×200", res.Width, res.Height)
+			}
 			for b.Loop() {
-				if _, err := r.Render(context.Background(), Request{Source: src.data, Spec: Spec{Width: 300, Format: PNG}}); err != nil {
+				if _, err := r.Render(context.Background(), req); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -88,12 +88,6 @@ func Inspect(src []byte, cfg Config) (Info, error) {
 	return info, nil
 }
 
-func inspect(st *state) error {
-	info, err := Inspect(st.req.Source, st.cfg)
-	st.info = info
-	return err
-}
-
 func corrupt(err error) error {
 	return problem.Wrap(trimStack(err), http.StatusUnprocessableEntity, "corrupt_source", "the source image could not be decoded")
 }

@@ -15,6 +15,19 @@ var srgbLinear = func() (t [256]float64) {
 	return t
 }()
 
+// measureSwatch averages the swatch rect of samplePipeline's image in
+// linear light, for calibrate.
+func measureSwatch(st *state) error {
+	img := st.img
+	raw, err := img.ToBytes()
+	if err != nil {
+		return corrupt(err)
+	}
+	m := meanLinear(raw, img.Width(), img.Height(), img.Bands(), st.look.Swatch.Rect)
+	st.swatchLinear = &m
+	return nil
+}
+
 // MeasureRect returns the mean colour of a rectangle of an sRGB image (x, y,
 // w, h as fractions) as CIELAB D50. Pixels are averaged in linear light, as a
 // colorimeter would, then converted to Lab.
@@ -23,13 +36,17 @@ func MeasureRect(px *Pixels, rect [4]float64) colour.Lab {
 }
 
 // meanLinear averages the first three bands of 8-bit pixels over a rect, in
-// linear light.
+// linear light. A rect that covers no pixel averages to black rather than
+// reading outside the rows.
 func meanLinear(raw []byte, width, height, bands int, rect [4]float64) [3]float64 {
 	x0 := max(int(math.Floor(rect[0]*float64(width))), 0)
 	y0 := max(int(math.Floor(rect[1]*float64(height))), 0)
 	x1 := min(max(int(math.Ceil((rect[0]+rect[2])*float64(width))), x0+1), width)
 	y1 := min(max(int(math.Ceil((rect[1]+rect[3])*float64(height))), y0+1), height)
 	var sum [3]float64
+	if x0 >= x1 || y0 >= y1 {
+		return sum
+	}
 	n := 0
 	for y := y0; y < y1; y++ {
 		row := raw[bands*(y*width+x0) : bands*(y*width+x1)]
@@ -39,9 +56,6 @@ func meanLinear(raw []byte, width, height, bands int, rect [4]float64) [3]float6
 			sum[2] += srgbLinear[row[i+2]]
 		}
 		n += x1 - x0
-	}
-	if n == 0 {
-		return sum
 	}
 	return [3]float64{sum[0] / float64(n), sum[1] / float64(n), sum[2] / float64(n)}
 }

@@ -9,9 +9,19 @@ import (
 )
 
 // toOutputSpace converts the image from its embedded ICC profile (Adobe RGB,
-// Display P3, ProPhoto, CMYK, grey…) to the look's output space and attaches
-// that space's compact profile. Untagged RGB is taken as sRGB, untagged CMYK
-// gets libvips' built-in CMYK profile.
+// Display P3, ProPhoto, grey…) to the look's output space and attaches that
+// space's compact profile, after resampling. A CMYK image was converted
+// before (cmykToOutputSpace).
+func toOutputSpace(st *state) error {
+	if st.inOutputSpace {
+		return nil
+	}
+	return convertToOutputSpace(st)
+}
+
+// convertToOutputSpace does toOutputSpace's conversion, for CMYK too.
+// Untagged RGB is taken as sRGB, untagged CMYK gets libvips' built-in CMYK
+// profile.
 //
 // An embedded profile that does not fit the pixels (an RGB profile on a CMYK
 // JPEG, say) is dropped and the default used, decided here and logged: left
@@ -19,7 +29,7 @@ import (
 //
 // The transform runs at the source's depth (16-bit stays 16-bit) and the
 // depth of every band, alpha included, is reduced together afterwards.
-func toOutputSpace(st *state) error {
+func convertToOutputSpace(st *state) error {
 	img := st.img
 	interp := img.Interpretation()
 	cmyk := interp == vips.InterpretationCMYK

@@ -4,6 +4,7 @@ import "github.com/davidbyttow/govips/v2/vips"
 
 // pad centres a contained image on a box of exactly the requested size,
 // transparent where the output keeps alpha, the background colour otherwise.
+// It notes where the image went: qa looks for the swatch there.
 func pad(st *state) error {
 	s := st.spec
 	img := st.img
@@ -12,12 +13,7 @@ func pad(st *state) error {
 	}
 	cw, ch := img.Width(), img.Height()
 	left, top := (s.Width-cw)/2, (s.Height-ch)/2
-	if r := st.qaRect; r != nil {
-		st.qaRect = &[4]float64{
-			(float64(left) + r[0]*float64(cw)) / float64(s.Width), (float64(top) + r[1]*float64(ch)) / float64(s.Height),
-			r[2] * float64(cw) / float64(s.Width), r[3] * float64(ch) / float64(s.Height),
-		}
-	}
+	st.padded = &[4]int{left, top, cw, ch}
 	bg, _ := parseHex(s.Background)
 	if img.HasAlpha() {
 		return img.EmbedBackgroundRGBA(left, top, s.Width, s.Height, &vips.ColorRGBA{R: bg[0], G: bg[1], B: bg[2], A: 0})

@@ -79,53 +79,64 @@ func ParseQuery(q url.Values, cfg Config, ignore map[string]bool) (Spec, error) 
 			return Spec{}, badParam(name, "parameter %s is given more than once (%s, %s)", name, prev, key)
 		}
 		seen[name] = key
-		v := strings.ToLower(strings.TrimSpace(vals[0]))
-		var err error
-		switch name {
-		case "w":
-			s.Width, err = intParam(name, v, 0, cfg.MaxOutputWidth)
-		case "h":
-			s.Height, err = intParam(name, v, 0, cfg.MaxOutputHeight)
-		case "q":
-			s.Quality, err = intParam(name, v, 1, 100)
-		case "dpr":
-			dpr, err = strconv.ParseFloat(v, 64)
-			if err != nil || math.IsNaN(dpr) || dpr < 1 || dpr > cfg.maxDPR() {
-				err = badParam(name, "dpr %q is outside 1..%g", v, cfg.maxDPR())
-			}
-		case "fit":
-			f, ok := fitAliases[v]
-			if !ok {
-				err = badParam(name, "fit %q is not one of cover, contain, inside, fill", v)
-			}
-			s.Fit = f
-		case "g":
-			g, ok := gravityAliases[v]
-			if !ok {
-				err = badParam(name, "gravity %q is not one of centre, north, south, east, west, north-east, north-west, south-east, south-west, attention, entropy", v)
-			}
-			s.Gravity = g
-		case "enlarge":
-			switch v {
-			case "1", "true", "yes":
-				s.Enlarge = true
-			case "0", "false", "no", "":
-			default:
-				err = badParam(name, "enlarge %q is not 1 or 0", v)
-			}
-		case "fmt":
-			s.Format, err = ParseFormat(v)
-		case "bg":
-			v = strings.TrimPrefix(v, "#")
-			if _, perr := parseHex("#" + v); perr != nil {
-				err = badParam(name, "background %q is not a hex colour rrggbb", v)
-			}
-			s.Background = "#" + v
-		}
-		if err != nil {
+		if err := setParam(&s, &dpr, name, strings.ToLower(strings.TrimSpace(vals[0])), cfg); err != nil {
 			return Spec{}, err
 		}
 	}
+	return finishSpec(s, dpr, cfg)
+}
+
+// setParam reads one parameter, by its canonical name, into s (dpr aside:
+// it applies to w and h once all are read).
+func setParam(s *Spec, dpr *float64, name, v string, cfg Config) error {
+	var err error
+	switch name {
+	case "w":
+		s.Width, err = intParam(name, v, 0, cfg.MaxOutputWidth)
+	case "h":
+		s.Height, err = intParam(name, v, 0, cfg.MaxOutputHeight)
+	case "q":
+		s.Quality, err = intParam(name, v, 1, 100)
+	case "dpr":
+		*dpr, err = strconv.ParseFloat(v, 64)
+		if err != nil || math.IsNaN(*dpr) || *dpr < 1 || *dpr > cfg.maxDPR() {
+			err = badParam(name, "dpr %q is outside 1..%g", v, cfg.maxDPR())
+		}
+	case "fit":
+		f, ok := fitAliases[v]
+		if !ok {
+			err = badParam(name, "fit %q is not one of cover, contain, inside, fill", v)
+		}
+		s.Fit = f
+	case "g":
+		g, ok := gravityAliases[v]
+		if !ok {
+			err = badParam(name, "gravity %q is not one of centre, north, south, east, west, north-east, north-west, south-east, south-west, attention, entropy", v)
+		}
+		s.Gravity = g
+	case "enlarge":
+		switch v {
+		case "1", "true", "yes":
+			s.Enlarge = true
+		case "0", "false", "no", "":
+		default:
+			err = badParam(name, "enlarge %q is not 1 or 0", v)
+		}
+	case "fmt":
+		s.Format, err = ParseFormat(v)
+	case "bg":
+		v = strings.TrimPrefix(v, "#")
+		if _, perr := parseHex("#" + v); perr != nil {
+			err = badParam(name, "background %q is not a hex colour rrggbb", v)
+		}
+		s.Background = "#" + v
+	}
+	return err
+}
+
+// finishSpec applies dpr to the box and checks what only the whole spec
+// shows: a box at all, within the output limits once multiplied.
+func finishSpec(s Spec, dpr float64, cfg Config) (Spec, error) {
 	if dpr != 1 {
 		s.Width = int(math.Round(float64(s.Width) * dpr))
 		s.Height = int(math.Round(float64(s.Height) * dpr))

@@ -11,10 +11,11 @@ import (
 	"github.com/davidbyttow/govips/v2/vips"
 )
 
-// TestResizeDecodedMatchesThumbnail: resizeDecoded stands in for libvips'
-// vips_thumbnail_image on decoded images, so it must give the same pixels,
-// byte for byte, at every box, fit and crop it takes over.
-func TestResizeDecodedMatchesThumbnail(t *testing.T) {
+// TestResizeAndCropMatchThumbnail: scaleToBox then cropToBox (the resize
+// and crop steps) stand in for libvips' vips_thumbnail_image on decoded
+// images, so they must give the same pixels, byte for byte, at every box,
+// fit and crop they take over.
+func TestResizeAndCropMatchThumbnail(t *testing.T) {
 	sources := []struct {
 		name string
 		w, h int
@@ -41,21 +42,25 @@ func TestResizeDecodedMatchesThumbnail(t *testing.T) {
 	}
 	for _, src := range sources {
 		data := patternPNG(t, src.w, src.h, src.grey)
-		for _, box := range boxes {
+		for _, dims := range boxes {
 			for _, m := range modes {
-				if m.crop != vips.InterestingNone && m.size != vips.SizeDown && coverArea(src.w, src.h, box) > 4e6 {
-					continue // the pipeline crops before enlarging that far (enlargeCover)
+				if m.crop != vips.InterestingNone && m.size != vips.SizeDown && coverArea(src.w, src.h, dims) > 4e6 {
+					continue // the pipeline crops before enlarging that far (plan, enlargeCover)
 				}
-				name := fmt.Sprintf("%s/%dx%d/crop%d/size%d", src.name, box[0], box[1], m.crop, m.size)
+				name := fmt.Sprintf("%s/%dx%d/crop%d/size%d", src.name, dims[0], dims[1], m.crop, m.size)
 				t.Run(name, func(t *testing.T) {
 					want := loadPNG(t, data)
 					defer want.Close()
-					if err := want.ThumbnailWithSize(box[0], box[1], m.crop, m.size); err != nil {
+					if err := want.ThumbnailWithSize(dims[0], dims[1], m.crop, m.size); err != nil {
 						t.Fatal(err)
 					}
 					got := loadPNG(t, data)
 					defer got.Close()
-					if err := resizeDecoded(got, box[0], box[1], m.crop, m.size); err != nil {
+					b := box{w: dims[0], h: dims[1], crop: m.crop, size: m.size}
+					if err := scaleToBox(got, b); err != nil {
+						t.Fatal(err)
+					}
+					if err := cropToBox(got, b); err != nil {
 						t.Fatal(err)
 					}
 					if got.Width() != want.Width() || got.Height() != want.Height() || got.Bands() != want.Bands() {
@@ -122,7 +127,7 @@ func loadPNG(t *testing.T, data []byte) *vips.ImageRef {
 		t.Fatal(err)
 	}
 	if img.HasAlpha() || img.BandFormat() != vips.BandFormatUchar {
-		t.Fatalf("test image has alpha %v, format %v: resizeDecoded would not take it", img.HasAlpha(), img.BandFormat())
+		t.Fatalf("test image has alpha %v, format %v: scaleToBox would not take it", img.HasAlpha(), img.BandFormat())
 	}
 	return img
 }
