@@ -5,9 +5,12 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/edgeshelf/edgeshelf/transform"
 )
 
 func TestLoadDefaults(t *testing.T) {
@@ -236,5 +239,17 @@ func TestMarkdown(t *testing.T) {
 	}
 	if !strings.Contains(md, "| `--l1-bytes` | `EDGESHELF_L1_BYTES` | `512MiB` |") {
 		t.Errorf("Markdown lacks the l1-bytes row with its default:\n%s", md)
+	}
+}
+
+// TestTransformDefaults: the defaults transform's tests and the demo
+// generator start libvips with are the ones the binary loads.
+func TestTransformDefaults(t *testing.T) {
+	cfg, err := Load(nil, nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := transform.Defaults(); !reflect.DeepEqual(got, cfg.Transform) {
+		t.Errorf("transform.Defaults() = %+v\nconfig.Load          %+v", got, cfg.Transform)
 	}
 }

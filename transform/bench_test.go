@@ -3,24 +3,20 @@ package transform_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/davidbyttow/govips/v2/vips"
 
-	"github.com/edgeshelf/edgeshelf/config"
 	"github.com/edgeshelf/edgeshelf/transform"
 )
 
+// defaultConfig is the shipped configuration (config's TestTransformDefaults
+// checks that transform.Defaults equals what the binary loads).
 func defaultConfig(tb testing.TB) transform.Config {
 	tb.Helper()
-	cfg, err := config.Load(nil, nil, io.Discard)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return cfg.Transform
+	return transform.Defaults()
 }
 
 func demoOriginal(tb testing.TB, rel string) []byte {
