@@ -58,20 +58,33 @@ const (
 
 // Hub is a fulfilment node: a regional micro-hub or the central warehouse.
 type Hub struct {
-	ID           string   `yaml:"id"`
-	Name         string   `yaml:"name"`
-	Kind         string   `yaml:"kind"` // hub (default) or central
-	Region       string   `yaml:"region"`
-	Country      string   `yaml:"country"`
-	Lat          float64  `yaml:"lat"`
-	Lon          float64  `yaml:"lon"`
-	TZ           string   `yaml:"tz"`
-	Cutoff       string   `yaml:"cutoff"` // HH:MM local time
-	HandlingDays int      `yaml:"handling_days"`
-	Carriers     []string `yaml:"carriers"`
-	Returns      bool     `yaml:"returns"`
+	ID   string `yaml:"id"`
+	Name string `yaml:"name"`
+	// Names are the hub's display names by locale (a key of locales), for
+	// text in that language: "EU hub" reads wrong inside a German badge.
+	// A locale without one uses Name.
+	Names        map[string]string `yaml:"names"`
+	Kind         string            `yaml:"kind"` // hub (default) or central
+	Region       string            `yaml:"region"`
+	Country      string            `yaml:"country"`
+	Lat          float64           `yaml:"lat"`
+	Lon          float64           `yaml:"lon"`
+	TZ           string            `yaml:"tz"`
+	Cutoff       string            `yaml:"cutoff"` // HH:MM local time
+	HandlingDays int               `yaml:"handling_days"`
+	Carriers     []string          `yaml:"carriers"`
+	Returns      bool              `yaml:"returns"`
 	// Holidays are local dates (YYYY-MM-DD) on which the hub does not ship.
 	Holidays []string `yaml:"holidays"`
+}
+
+// NameIn is the hub's display name for a catalog locale: its names entry,
+// else Name.
+func (h *Hub) NameIn(locale string) string {
+	if n := h.Names[locale]; n != "" {
+		return n
+	}
+	return h.Name
 }
 
 // Carrier ships parcels from hubs.

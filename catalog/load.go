@@ -39,7 +39,7 @@ func Load(ctx context.Context, blob store.Blob) (*Catalog, store.Info, error) {
 	}
 	if v := c.indexOriginals(listing); v != nil {
 		v.locate(obj.Data)
-		return nil, obj.Info, &ValidationError{Source: Key, Fields: v.errs}
+		return nil, obj.Info, invalid(Key, v.errs)
 	}
 	return c, obj.Info, nil
 }

@@ -282,9 +282,9 @@ func TestParseErrors(t *testing.T) {
 				t.Fatalf("error %T %v is not a *ValidationError", err, err)
 			}
 			var found *FieldError
-			for i := range ve.Fields {
-				if ve.Fields[i].Path == tt.path {
-					found = &ve.Fields[i]
+			for i := range ve.Problems {
+				if ve.Problems[i].Path == tt.path {
+					found = &ve.Problems[i]
 					break
 				}
 			}
@@ -346,10 +346,10 @@ func FuzzCatalogYAML(f *testing.F) {
 		if !errors.As(err, &ve) {
 			t.Fatalf("error %T is not a *ValidationError: %v", err, err)
 		}
-		if len(ve.Fields) == 0 {
+		if len(ve.Problems) == 0 {
 			t.Fatal("ValidationError with no fields")
 		}
-		for _, fe := range ve.Fields {
+		for _, fe := range ve.Problems {
 			if fe.Path == "" || fe.Msg == "" || fe.Line < 0 {
 				t.Fatalf("malformed FieldError %#v", fe)
 			}

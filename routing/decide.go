@@ -1,13 +1,10 @@
 package routing
 
 import (
-	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/expr-lang/expr/vm"
 )
 
 // How a decision is made (the invariants the tests pin down):
@@ -33,122 +30,21 @@ import (
 //     does, and max_splits allows, the order is split into the fewest
 //     shipments (ties: better-ranked nodes); otherwise *NoNodeError.
 
-// scratch is the per-decision working memory, pooled so the hot path
-// allocates only what the Decision itself holds.
-type scratch struct {
-	machine  vm.VM
-	env      Env
-	envReady bool
-	cond     []int8 // per distinct condition: 0 unknown, 1 true, 2 false
-	st       []nodeState
-	lines    []Line
-	skus     []string
-	ranked   []int
-	dist     []float64
-	chosen   []int
-	warnings []string
+// request is one decision's order once checked: what rule conditions and
+// the decision itself read.
+type request struct {
+	lines   []Line // merged by SKU; the scratch's memory
+	units   int
+	country string // upper-case ISO 3166 alpha-2
+	region  string
+	loc     *localeInfo
+	now     time.Time
 }
 
-type nodeState struct {
-	rejected bool
-	rule     string
-	reason   string
-	detail   string
-	minUnits int
-	minRule  string
-	cost     float64
-	over     int // hours over a soft SLA
-	carriers *Carriers
-	maxH     int
-	rank     int
-	tier     int
-	score    float64
-	mask     uint64 // lines the node can ship
-	age      time.Duration
-	dist     float64 // -1 unknown
-	// The first line the node falls short on, to explain it.
-	short     bool
-	shortLine int
-	shortHeld int
-	shortNeed int
-}
-
-func (s *nodeState) reject(rule, reason, detail string) {
-	if s.rejected {
-		return
-	}
-	s.rejected, s.rule, s.reason, s.detail = true, rule, reason, detail
-}
-
-func (sc *scratch) reset(nodes, conds int) {
-	if cap(sc.st) < nodes {
-		sc.st = make([]nodeState, nodes)
-		sc.dist = make([]float64, nodes)
-	}
-	sc.st = sc.st[:nodes]
-	sc.dist = sc.dist[:nodes]
-	if cap(sc.cond) < conds {
-		sc.cond = make([]int8, conds)
-	}
-	sc.cond = sc.cond[:conds]
-	clear(sc.cond)
-	sc.envReady = false
-	sc.lines = sc.lines[:0]
-	sc.skus = sc.skus[:0]
-	sc.ranked = sc.ranked[:0]
-	sc.chosen = sc.chosen[:0]
-	sc.warnings = sc.warnings[:0]
-}
-
-// policy is the configuration in force for one decision: the rules file's
-// overrides over the engine's Config.
-type policy struct {
-	wLatency, wCost, wSLA float64
-	unlimitedCentral      bool
-	centralLast           bool
-	staleAfter, skipAfter time.Duration
-	safetyStock           int // added to min_inventory past staleAfter
-}
-
-func (e *Engine) policy(rs *RuleSet) policy {
-	p := policy{
-		wLatency: e.cfg.WeightLatency, wCost: e.cfg.WeightCost, wSLA: e.cfg.WeightSLA,
-		unlimitedCentral: e.cfg.CentralStock == CentralUnlimited,
-		centralLast:      rs.centralRank != CentralScored,
-		staleAfter:       e.cfg.StaleAfter, skipAfter: e.cfg.SkipAfter,
-		safetyStock: e.cfg.StaleSafetyStock,
-	}
-	if rs.weights.latency != nil {
-		p.wLatency = *rs.weights.latency
-	}
-	if rs.weights.cost != nil {
-		p.wCost = *rs.weights.cost
-	}
-	if rs.weights.sla != nil {
-		p.wSLA = *rs.weights.sla
-	}
-	if rs.centralStock != "" {
-		p.unlimitedCentral = rs.centralStock == CentralUnlimited
-	}
-	return p
-}
-
-// noCarrierDetail is constant so rejecting dozens of far-away hubs per
-// decision allocates nothing; the region is in the decision.
-const noCarrierDetail = "none of the node's carriers has a transit time for the destination"
-
-var noLocale = &localeInfo{badge: compileBadge(fallbackBadge), stale: compileBadge(fallbackBadge)}
-
-func (rs *RuleSet) locale(tag string) *localeInfo {
-	if li := rs.locales[tag]; li != nil {
-		return li
-	}
-	if name, _, ok := rs.cat.ResolveLocale(tag); ok {
-		if li := rs.locales[name]; li != nil {
-			return li
-		}
-	}
-	return noLocale
+// inForce are the setting rules that apply to a decision: the last
+// applicable rule of each kind wins.
+type inForce struct {
+	sla, split, prefer *rule
 }
 
 // decide is the whole decision for one rule set at one instant; Decide and
@@ -161,19 +57,45 @@ func (e *Engine) decide(rs *RuleSet, o *Order, now time.Time) (*Decision, error)
 	defer e.pool.Put(sc)
 	sc.reset(len(rs.nodes), len(rs.conds))
 
-	// The order.
-	if len(o.Lines) == 0 {
-		return nil, orderErr("lines", "at least one line is required")
+	req := request{now: now}
+	if err := sc.readOrder(rs, o, &req); err != nil {
+		return nil, err
 	}
-	units := 0
+	pol := e.policy(rs)
+	sc.placeNodes(rs, o, &req)
+	set := sc.applyRules(rs, o, &req)
+	// all has a bit per line: a node whose mask is all ships the order alone.
+	all := uint64(1)<<uint(len(req.lines)) - 1
+	if len(req.lines) == 64 {
+		all = ^uint64(0)
+	}
+	e.screen(rs, sc, &req, &pol, set, all)
+
+	maxShipments := 1
+	if set.split != nil {
+		maxShipments = set.split.splits + 1
+	}
+	sc.choose(all, maxShipments)
+	if len(sc.chosen) == 0 {
+		return nil, e.noNode(rs, sc.st, req.lines, maxShipments)
+	}
+	return e.build(rs, sc, &req, &pol), nil
+}
+
+// readOrder checks the order and merges its lines by SKU (the scratch
+// holds them), then places the destination in a country and region.
+func (sc *scratch) readOrder(rs *RuleSet, o *Order, req *request) error {
+	if len(o.Lines) == 0 {
+		return orderErr("lines", "at least one line is required")
+	}
 	for i, l := range o.Lines {
 		if l.Qty < 1 || l.Qty > maxQty {
-			return nil, orderErr("lines["+strconv.Itoa(i)+"].qty", "must be within 1..%d, got %d", maxQty, l.Qty)
+			return orderErr("lines["+strconv.Itoa(i)+"].qty", "must be within 1..%d, got %d", maxQty, l.Qty)
 		}
 		if _, ok := rs.cat.SKU(l.SKU); !ok {
-			return nil, &OrderError{Code: "unknown_sku", Field: "lines[" + strconv.Itoa(i) + "].sku", Msg: strconv.Quote(l.SKU) + " is not in the catalog"}
+			return &OrderError{Code: "unknown_sku", Field: "lines[" + strconv.Itoa(i) + "].sku", Msg: strconv.Quote(l.SKU) + " is not in the catalog"}
 		}
-		units += l.Qty
+		req.units += l.Qty
 		merged := false
 		for j := range sc.lines {
 			if sc.lines[j].SKU == l.SKU {
@@ -184,52 +106,48 @@ func (e *Engine) decide(rs *RuleSet, o *Order, now time.Time) (*Decision, error)
 		}
 		if !merged {
 			if len(sc.lines) == MaxLines {
-				return nil, orderErr("lines", "more than %d distinct SKUs", MaxLines)
+				return orderErr("lines", "more than %d distinct SKUs", MaxLines)
 			}
 			sc.lines = append(sc.lines, l)
 		}
 	}
-	lines := sc.lines
+	req.lines = sc.lines
 	country, ok := upperCountry(o.Destination.Country)
 	if !ok {
-		return nil, orderErr("destination.country", "%q is not an ISO 3166 alpha-2 country code", o.Destination.Country)
+		return orderErr("destination.country", "%q is not an ISO 3166 alpha-2 country code", o.Destination.Country)
 	}
 	if err := validPoint(o.Destination); err != nil {
-		return nil, err
+		return err
 	}
-	region := rs.cat.RegionOf(country)
-	loc := rs.locale(o.Locale)
-	pol := e.policy(rs)
+	req.country, req.region = country, rs.cat.RegionOf(country)
+	req.loc = rs.locale(o.Locale)
+	return nil
+}
 
-	// Distances: from the order's point, else the country's centre.
-	var dist []float64
-	if o.Destination.Lat != nil {
-		p := newPoint(*o.Destination.Lat, *o.Destination.Lon)
-		for i := range rs.nodes {
-			sc.dist[i] = distanceKM(p, rs.nodes[i].at)
-		}
-		dist = sc.dist
-	} else {
-		dist = rs.countryDist[country]
-	}
-
-	st := sc.st
-	for i := range st {
-		st[i] = nodeState{dist: -1}
+// placeNodes resets every node's state with its distance to the
+// destination.
+func (sc *scratch) placeNodes(rs *RuleSet, o *Order, req *request) {
+	dist := rs.distances(o.Destination, req.country, sc.dist)
+	for i := range sc.st {
+		sc.st[i] = nodeState{dist: -1}
 		if dist != nil {
-			st[i].dist = dist[i]
+			sc.st[i].dist = dist[i]
 		}
 		if !rs.nodes[i].central {
-			st[i].minUnits = defaultMinUnits
+			sc.st[i].minUnits = defaultMinUnits
 		}
 	}
+}
 
-	// 1. Rules, in order.
-	var slaRule, splitRule, preferRule *rule
-	costCountry, costRegion, costStar := rs.costKey(country), rs.costKey(region), rs.costKey("*")
+// applyRules is step 1: filters reject nodes, settings are recorded per
+// node or returned.
+func (sc *scratch) applyRules(rs *RuleSet, o *Order, req *request) inForce {
+	var set inForce
+	st := sc.st
+	costCountry, costRegion, costStar := rs.costKey(req.country), rs.costKey(req.region), rs.costKey("*")
 	for ri := range rs.rules {
 		r := &rs.rules[ri]
-		if !sc.applies(rs, r, o, lines, units, country, region, loc, now) {
+		if !sc.applies(rs, r, o, req) {
 			continue
 		}
 		switch r.kind {
@@ -238,23 +156,15 @@ func (e *Engine) decide(rs *RuleSet, o *Order, now time.Time) (*Decision, error)
 				st[t].minUnits, st[t].minRule = r.units, r.label
 			}
 		case kRegions:
-			if !r.serve[country] && !r.serve[region] {
+			if !r.serve[req.country] && !r.serve[req.region] {
 				for _, t := range r.targets {
 					st[t].reject(r.label, ReasonOutsideRegions, r.detail)
 				}
 			}
 		case kMaxDistance:
-			for _, t := range r.targets {
-				switch d := st[t].dist; {
-				case st[t].rejected:
-				case d < 0:
-					st[t].reject(r.label, ReasonTooFar, "the destination cannot be placed (no lat/lon and "+country+" is not in the centroid table)")
-				case d > r.km:
-					st[t].reject(r.label, ReasonTooFar, r.detail) // the distance itself is in the alternative
-				}
-			}
+			tooFar(st, r, req.country)
 		case kPrefer:
-			preferRule = r
+			set.prefer = r
 		case kExclude:
 			for _, t := range r.targets {
 				st[t].reject(r.label, ReasonExcluded, r.detail)
@@ -266,23 +176,36 @@ func (e *Engine) decide(rs *RuleSet, o *Order, now time.Time) (*Decision, error)
 				}
 			}
 		case kSLA:
-			slaRule = r
+			set.sla = r
 		case kMaxSplits:
-			splitRule = r
+			set.split = r
 		}
 	}
+	return set
+}
 
-	// 2. Carriers, SLA, inventory; 3. score.
-	all := uint64(1)<<uint(len(lines)) - 1
-	if len(lines) == 64 {
-		all = ^uint64(0)
+// tooFar applies a max_distance_km rule.
+func tooFar(st []nodeState, r *rule, country string) {
+	for _, t := range r.targets {
+		switch d := st[t].dist; {
+		case st[t].rejected:
+		case d < 0:
+			st[t].reject(r.label, ReasonTooFar, "the destination cannot be placed (no lat/lon and "+country+" is not in the centroid table)")
+		case d > r.km:
+			st[t].reject(r.label, ReasonTooFar, r.detail) // the distance itself is in the alternative
+		}
 	}
+}
+
+// screen is steps 2 and 3: every node the rules left needs carriers, a
+// promise within a hard SLA and the stock; the rest are scored and ranked.
+func (e *Engine) screen(rs *RuleSet, sc *scratch, req *request, pol *policy, set inForce, all uint64) {
 	for i := range rs.nodes {
-		n, s := &rs.nodes[i], &st[i]
+		n, s := &rs.nodes[i], &sc.st[i]
 		if s.rejected {
 			continue
 		}
-		cs := n.carriersFor(country, region)
+		cs := n.carriersFor(req.country, req.region)
 		if cs == nil {
 			s.reject("", ReasonNoCarrier, noCarrierDetail)
 			continue
@@ -294,14 +217,14 @@ func (e *Engine) decide(rs *RuleSet, o *Order, now time.Time) (*Decision, error)
 		}
 		s.carriers = cs
 		s.maxH = n.handlingDays*24 + cs.Primary.MaxHours
-		if slaRule != nil && s.maxH > slaRule.hours {
-			if !slaRule.soft {
-				s.reject(slaRule.label, ReasonSLA, "promises up to "+strconv.Itoa(s.maxH)+" h, the SLA is "+strconv.Itoa(slaRule.hours)+" h")
+		if sla := set.sla; sla != nil && s.maxH > sla.hours {
+			if !sla.soft {
+				s.reject(sla.label, ReasonSLA, "promises up to "+strconv.Itoa(s.maxH)+" h, the SLA is "+strconv.Itoa(sla.hours)+" h")
 				continue
 			}
-			s.over = s.maxH - slaRule.hours
+			s.over = s.maxH - sla.hours
 		}
-		ovr := e.overridesFor(n.ID, now)
+		ovr := e.overridesFor(n.ID, req.now)
 		if o := ovr.disabledHub(); o != nil {
 			s.reject(o.label(), ReasonOverride, o.Reason)
 			continue
@@ -309,53 +232,48 @@ func (e *Engine) decide(rs *RuleSet, o *Order, now time.Time) (*Decision, error)
 		if n.central && pol.unlimitedCentral && !ovr.touches() {
 			s.mask = all
 		} else {
-			e.stock(n, s, lines, now, &pol, ovr)
+			e.stock(n, s, req.lines, req.now, pol, ovr)
 			if s.rejected {
 				continue
 			}
 			if s.mask == 0 {
-				s.rejectShort(lines)
+				s.rejectShort(req.lines)
 				continue
 			}
 		}
 		s.score = pol.wLatency*float64(s.maxH) + pol.wCost*s.cost + pol.wSLA*float64(s.over)
-		if preferRule != nil {
-			s.rank = preferRule.rank[i]
+		if set.prefer != nil {
+			s.rank = set.prefer.rank[i]
 		}
 		if n.central && pol.centralLast {
 			s.tier = 1
 		}
 		sc.ranked = append(sc.ranked, i)
 	}
-	slices.SortFunc(sc.ranked, func(a, b int) int { return compareNodes(st, a, b) })
+	slices.SortFunc(sc.ranked, func(a, b int) int { return compareNodes(sc.st, a, b) })
+}
 
-	// 4. One node, else a split, else no node.
+// choose is step 4: the best-ranked node holding every line, else the
+// fewest shipments max_splits allows; none leaves sc.chosen empty.
+func (sc *scratch) choose(all uint64, maxShipments int) {
 	chosen := sc.chosen[:0]
 	for _, i := range sc.ranked {
-		if st[i].mask == all {
+		if sc.st[i].mask == all {
 			chosen = append(chosen, i)
 			break
 		}
 	}
-	maxShipments := 1
-	if splitRule != nil {
-		maxShipments = splitRule.splits + 1
-	}
 	if len(chosen) == 0 && maxShipments > 1 {
-		chosen = cover(sc.ranked, st, all, maxShipments, chosen)
+		chosen = cover(sc.ranked, sc.st, all, maxShipments, chosen)
 	}
 	sc.chosen = chosen
-	if len(chosen) == 0 {
-		return nil, e.noNode(rs, st, lines, maxShipments)
-	}
-	return e.build(rs, sc, o, lines, country, region, loc, pol, now), nil
 }
 
 // applies reports whether a rule is in force for this decision. A
 // condition is evaluated at most once per decision however many rules
 // share it; one that fails at run time skips its rules with a warning.
-func (sc *scratch) applies(rs *RuleSet, r *rule, o *Order, lines []Line, units int, country, region string, loc *localeInfo, now time.Time) bool {
-	if !r.until.IsZero() && !now.Before(r.until) {
+func (sc *scratch) applies(rs *RuleSet, r *rule, o *Order, req *request) bool {
+	if !r.until.IsZero() && !req.now.Before(r.until) {
 		return false
 	}
 	if r.cond < 0 {
@@ -368,18 +286,7 @@ func (sc *scratch) applies(rs *RuleSet, r *rule, o *Order, lines []Line, units i
 		return false
 	}
 	if !sc.envReady {
-		for _, l := range lines {
-			sc.skus = append(sc.skus, l.SKU)
-		}
-		sc.env = Env{
-			Order: OrderEnv{
-				ID: o.ID, Total: o.Total, Currency: o.Currency, Lines: len(lines), Units: units,
-				SKUs: sc.skus, Locale: loc.name,
-			},
-			Destination: DestinationEnv{Country: country, Region: region, PostalCode: o.Destination.PostalCode},
-			Now:         now.UTC(),
-		}
-		sc.envReady = true
+		sc.fillEnv(o, req)
 	}
 	out, err := sc.machine.Run(rs.conds[r.cond], &sc.env)
 	b, isBool := out.(bool)
@@ -398,6 +305,23 @@ func (sc *scratch) applies(rs *RuleSet, r *rule, o *Order, lines []Line, units i
 		sc.cond[r.cond] = 2
 	}
 	return b
+}
+
+// fillEnv builds what conditions see, once per decision and only when a
+// rule has a condition.
+func (sc *scratch) fillEnv(o *Order, req *request) {
+	for _, l := range req.lines {
+		sc.skus = append(sc.skus, l.SKU)
+	}
+	sc.env = Env{
+		Order: OrderEnv{
+			ID: o.ID, Total: o.Total, Currency: o.Currency, Lines: len(req.lines), Units: req.units,
+			SKUs: sc.skus, Locale: req.loc.name,
+		},
+		Destination: DestinationEnv{Country: req.country, Region: req.region, PostalCode: o.Destination.PostalCode},
+		Now:         req.now.UTC(),
+	}
+	sc.envReady = true
 }
 
 // stock checks every line against the node's inventory, with the active
@@ -455,240 +379,4 @@ func (s *nodeState) shortfall(lines []Line) (rule, reason, detail string) {
 func (s *nodeState) rejectShort(lines []Line) {
 	rule, reason, detail := s.shortfall(lines)
 	s.reject(rule, reason, detail)
-}
-
-func compareNodes(st []nodeState, a, b int) int {
-	x, y := &st[a], &st[b]
-	switch {
-	case x.rank != y.rank:
-		return x.rank - y.rank
-	case x.tier != y.tier:
-		return x.tier - y.tier
-	case x.score != y.score:
-		if x.score < y.score {
-			return -1
-		}
-		return 1
-	case x.dist != y.dist:
-		if x.dist < y.dist {
-			return -1
-		}
-		return 1
-	}
-	return a - b // nodes are sorted by id
-}
-
-// splitBudget bounds the combinations the split search tries; beyond it a
-// greedy cover is used (more lines than any real basket).
-const splitBudget = 200_000
-
-// cover finds the fewest ranked nodes, at most maxShip, whose lines cover
-// the order; among covers of that size the one with the best-ranked nodes.
-// It appends to out and returns nil-length when there is none.
-func cover(ranked []int, st []nodeState, all uint64, maxShip int, out []int) []int {
-	// One candidate per distinct line set: the best-ranked node with it.
-	var cands [64]int
-	var masks [64]uint64
-	nc := 0
-	for _, i := range ranked {
-		m := st[i].mask
-		if slices.Contains(masks[:nc], m) {
-			continue
-		}
-		if nc == len(cands) {
-			break
-		}
-		cands[nc], masks[nc] = i, m
-		nc++
-	}
-	budget := splitBudget
-	var pick [64]int
-	for k := 2; k <= maxShip && k <= nc; k++ {
-		if n := search(masks[:nc], 0, k, 0, all, pick[:0], &budget); n != nil {
-			for _, p := range n {
-				out = append(out, cands[p])
-			}
-			return out
-		}
-		if budget <= 0 {
-			return greedyCover(cands[:nc], masks[:nc], all, maxShip, out)
-		}
-	}
-	return out[:0]
-}
-
-func search(masks []uint64, start, k int, acc, all uint64, pick []int, budget *int) []int {
-	if k == 0 {
-		if acc == all {
-			return pick
-		}
-		return nil
-	}
-	for i := start; i <= len(masks)-k; i++ {
-		if *budget--; *budget < 0 {
-			return nil
-		}
-		if masks[i]|acc == acc {
-			continue // adds no line: a smaller cover would exist, already ruled out
-		}
-		if got := search(masks, i+1, k-1, acc|masks[i], all, append(pick, i), budget); got != nil {
-			return got
-		}
-	}
-	return nil
-}
-
-func greedyCover(cands []int, masks []uint64, all uint64, maxShip int, out []int) []int {
-	var acc uint64
-	for len(out) < maxShip && acc != all {
-		best, gain := -1, 0
-		for i, m := range masks {
-			if g := popcount(m &^ acc); g > gain {
-				best, gain = i, g
-			}
-		}
-		if best < 0 {
-			break
-		}
-		out = append(out, cands[best])
-		acc |= masks[best]
-	}
-	if acc != all {
-		return out[:0]
-	}
-	return out
-}
-
-func popcount(x uint64) int {
-	n := 0
-	for ; x != 0; x &= x - 1 {
-		n++
-	}
-	return n
-}
-
-func km(d float64) int {
-	if d < 0 {
-		return -1
-	}
-	return int(math.Round(d))
-}
-
-// noNode explains every node, in id order.
-func (e *Engine) noNode(rs *RuleSet, st []nodeState, lines []Line, maxShipments int) *NoNodeError {
-	err := &NoNodeError{RulesVersion: rs.version, Candidates: make([]Alternative, len(rs.nodes))}
-	for i := range rs.nodes {
-		s := &st[i]
-		a := Alternative{Node: &rs.nodes[i].Node, DistanceKM: km(s.dist), Rule: s.rule, Reason: s.reason, Detail: s.detail, MaxHours: s.maxH}
-		if !s.rejected {
-			_, _, why := s.shortfall(lines)
-			a.Reason = ReasonPartial
-			a.Detail = "ships " + strconv.Itoa(popcount(s.mask)) + " of " + strconv.Itoa(len(lines)) + " lines (" + why + "); "
-			if maxShipments == 1 {
-				a.Detail += "the order may not be split (no max_splits rule allows it)"
-			} else {
-				a.Detail += "no " + strconv.Itoa(maxShipments) + " or fewer shipments cover the order"
-			}
-		}
-		err.Candidates[i] = a
-	}
-	return err
-}
-
-// build turns the chosen node(s) into a Decision.
-func (e *Engine) build(rs *RuleSet, sc *scratch, o *Order, lines []Line, country, region string, loc *localeInfo, pol policy, now time.Time) *Decision {
-	st, chosen := sc.st, sc.chosen
-	first := &rs.nodes[chosen[0]]
-	fs := &st[chosen[0]]
-	buyer := loc.loc
-	d := &Decision{
-		DecisionID:   e.ids.next(now),
-		RulesVersion: rs.version,
-		DecidedAt:    now.UTC(),
-		Locale:       loc.name,
-		Region:       region,
-		Node:         first.Node,
-		Carriers:     *fs.carriers,
-		Score:        fs.score,
-		DistanceKM:   km(fs.dist),
-	}
-	if len(sc.warnings) > 0 {
-		d.Warnings = slices.Clone(sc.warnings)
-	}
-	var age time.Duration
-	if len(chosen) == 1 {
-		d.Promise = first.promise(now, fs.carriers.Primary, buyer)
-		age = fs.age
-	} else {
-		d.Shipments = make([]Shipment, len(chosen))
-		var assigned uint64
-		for k, i := range chosen {
-			n, s := &rs.nodes[i], &st[i]
-			sh := &d.Shipments[k]
-			*sh = Shipment{Node: n.Node, Carriers: *s.carriers, Promise: n.promise(now, s.carriers.Primary, buyer),
-				InventoryAgeS: s.age.Seconds(), BadgeStale: s.age > pol.staleAfter, DistanceKM: km(s.dist)}
-			for j := range lines {
-				if bit := uint64(1) << uint(j); s.mask&bit != 0 && assigned&bit == 0 {
-					sh.Lines = append(sh.Lines, lines[j])
-					assigned |= bit
-				}
-			}
-			age = max(age, s.age)
-			d.Promise = mergePromise(d.Promise, sh.Promise, k == 0)
-		}
-	}
-	d.InventoryAgeS = age.Seconds()
-	d.BadgeStale = age > pol.staleAfter
-	tmpl := loc.badge
-	if d.BadgeStale {
-		tmpl = loc.stale
-	}
-	d.Badge = tmpl.render(first.Name, first.Region, d.Promise.MinHours, d.Promise.MaxHours)
-	d.Alternatives = alternatives(rs, sc, lines)
-	return d
-}
-
-// mergePromise widens a split order's promise to cover a shipment: the
-// order is complete when its last parcel arrives, and the earliest cut-off
-// is the one that must be met.
-func mergePromise(acc, p Promise, first bool) Promise {
-	if first {
-		return p
-	}
-	acc.MinHours = max(acc.MinHours, p.MinHours)
-	acc.MaxHours = max(acc.MaxHours, p.MaxHours)
-	if p.OrderBy.Before(acc.OrderBy) {
-		acc.OrderBy = p.OrderBy
-	}
-	acc.ShipsOn = max(acc.ShipsOn, p.ShipsOn)
-	acc.EarliestDelivery = max(acc.EarliestDelivery, p.EarliestDelivery)
-	acc.LatestDelivery = max(acc.LatestDelivery, p.LatestDelivery)
-	return acc
-}
-
-// alternatives lists the nodes not chosen: eligible ones by rank with
-// their score, then rejected ones by id.
-func alternatives(rs *RuleSet, sc *scratch, lines []Line) []Alternative {
-	st := sc.st
-	out := make([]Alternative, 0, len(rs.nodes)-len(sc.chosen))
-	scores := make([]float64, 0, len(sc.ranked))
-	for _, i := range sc.ranked {
-		if slices.Contains(sc.chosen, i) {
-			continue
-		}
-		s := &st[i]
-		scores = append(scores, s.score)
-		a := Alternative{Node: &rs.nodes[i].Node, Score: &scores[len(scores)-1], MaxHours: s.maxH, DistanceKM: km(s.dist)}
-		if s.short {
-			a.Rule, _, a.Detail = s.shortfall(lines)
-			a.Reason = ReasonPartial
-		}
-		out = append(out, a)
-	}
-	for i := range rs.nodes {
-		if s := &st[i]; s.rejected {
-			out = append(out, Alternative{Node: &rs.nodes[i].Node, MaxHours: s.maxH, DistanceKM: km(s.dist), Rule: s.rule, Reason: s.reason, Detail: s.detail})
-		}
-	}
-	return out
 }

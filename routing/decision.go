@@ -32,9 +32,10 @@ type Decision struct {
 	// BadgeStale is true when the badge uses the softer wording because the
 	// inventory data behind the decision is older than Config.StaleAfter.
 	BadgeStale bool `json:"badge_stale"`
-	// InventoryAgeS is the age in seconds of the oldest inventory figure the
-	// decision relied on (0 for a central warehouse with unlimited stock).
-	InventoryAgeS float64  `json:"inventory_age_s"`
+	// InventoryAgeS is the age in whole seconds of the oldest inventory
+	// figure the decision relied on (0 for a central warehouse with
+	// unlimited stock).
+	InventoryAgeS int64    `json:"inventory_age_s"`
 	Carriers      Carriers `json:"carriers"`
 	Score         float64  `json:"score"`
 	// DistanceKM is from the node to the destination, -1 when the
@@ -56,7 +57,7 @@ type Shipment struct {
 	Lines         []Line   `json:"lines"`
 	Promise       Promise  `json:"promise"`
 	Carriers      Carriers `json:"carriers"`
-	InventoryAgeS float64  `json:"inventory_age_s"`
+	InventoryAgeS int64    `json:"inventory_age_s"` // whole seconds
 	BadgeStale    bool     `json:"badge_stale"`
 	DistanceKM    int      `json:"distance_km"`
 }

@@ -4,13 +4,19 @@
 //
 // It is pure Go: no HTTP, no vips. One concern per file:
 //
-//   - rules.go: rules/active.yaml, parsed strictly and compiled once into an
-//     immutable RuleSet bound to a catalog; cond.go: `when:` conditions.
+//   - rules.go: the immutable RuleSet, compiled once from rules/active.yaml
+//     and bound to a catalog; parse_rules.go parses the file strictly,
+//     parse_rule.go one rule, parse_kinds.go each kind's fields;
+//     yamlnode.go walks the YAML keeping lines; cond.go: `when:`
+//     conditions; errors.go: the validation error (internal/yamlerr's,
+//     shared with the catalog).
 //   - inventory.go: the Inventory seam, StaticInventory (tests, demo) and
 //     StoreInventory (inventory/{hub}.json snapshots in the store).
-//   - decide.go: filtering, scoring, ranking, splits (its header comment
-//     states the invariants); promise.go: the shipping calendar;
-//     badge.go: the localized SLA badge.
+//   - decide.go: the decision's steps, filtering and scoring (its header
+//     comment states the invariants), over scratch.go's pooled state;
+//     cover.go: ranking and splits; build.go: the Decision and its
+//     alternatives; promise.go: the shipping calendar; badge.go: the
+//     localized SLA badge (nodes.go holds each locale's hub names).
 //   - engine.go: Engine holds the active RuleSet behind an atomic pointer,
 //     so rules hot-swap while Decide runs on many goroutines; DryRun
 //     compares a candidate rule set on reference orders (reference.go).
@@ -39,6 +45,7 @@
 //
 // The HTTP layer (origin/) parses requests into an Order, calls
 // Engine.Decide, adds signed image URLs from ImageSet, and maps
-// *NoNodeError (409 no_fulfilment_node), *OrderError (400/404) and
-// *ValidationError (422 invalid_rules) to problem responses.
+// *NoNodeError (409 no_fulfilment_node) and *OrderError (400/404) to
+// problem responses; *ValidationError carries its own (400 invalid_rules).
+// routing/rulestore keeps the active rules in step with the store.
 package routing

@@ -27,6 +27,23 @@ func distanceKM(a, b point) float64 {
 	return 2 * earthRadiusKM * math.Asin(math.Sqrt(h))
 }
 
+// distances are the rule set's nodes' distances to a destination: from its
+// point (into buf, which holds one per node; nil allocates), else from its
+// country's centre (shared, read-only); nil when neither is known.
+func (rs *RuleSet) distances(d Destination, country string, buf []float64) []float64 {
+	if d.Lat == nil || d.Lon == nil {
+		return rs.countryDist[country]
+	}
+	if buf == nil {
+		buf = make([]float64, len(rs.nodes))
+	}
+	p := newPoint(*d.Lat, *d.Lon)
+	for i := range rs.nodes {
+		buf[i] = distanceKM(p, rs.nodes[i].at)
+	}
+	return buf
+}
+
 // centroids places a destination given only its country. The points are
 // approximate centres of population, not geographic centres: what matters
 // for routing is where parcels go (Canada's is near the US border, not in

@@ -193,28 +193,13 @@ func (s *StoreInventory) Refresh(ctx context.Context) (int, error) {
 		}
 		hub := m[1]
 		present[hub] = true
-		if tag, ok := s.etags[hub]; ok && tag == info.ETag && info.ETag != "" {
-			continue
+		snap, tag, err := s.fetch(ctx, hub, info)
+		switch {
+		case err != nil:
+			errs = append(errs, err)
+		case snap != nil:
+			loaded[hub], newTags[hub] = snap, tag
 		}
-		obj, err := s.blob.Get(ctx, info.Key, store.GetOptions{IfNoneMatch: s.etags[hub], MaxBytes: MaxSnapshotBytes})
-		if errors.Is(err, store.ErrNotModified) {
-			continue
-		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("routing: %s: %w", info.Key, err))
-			continue
-		}
-		snap, err := ParseSnapshot(obj.Data)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("routing: %s: %w", info.Key, err))
-			continue
-		}
-		if cur, ok := s.snaps.get(hub); ok && snap.Seq < cur.Seq {
-			errs = append(errs, fmt.Errorf("routing: %s: seq %d is older than the loaded %d; kept the loaded one", info.Key, snap.Seq, cur.Seq))
-			continue
-		}
-		loaded[hub] = snap
-		newTags[hub] = obj.ETag
 	}
 	var gone []string
 	for hub := range s.etags {
@@ -223,22 +208,54 @@ func (s *StoreInventory) Refresh(ctx context.Context) (int, error) {
 		}
 	}
 	if len(loaded) > 0 || len(gone) > 0 {
-		s.snaps.update(func(m map[string]*Snapshot) {
-			for hub, snap := range loaded {
-				m[hub] = snap
-			}
-			for _, hub := range gone {
-				delete(m, hub)
-			}
-		})
-		for hub, tag := range newTags {
-			s.etags[hub] = tag
-		}
-		for _, hub := range gone {
-			delete(s.etags, hub)
-		}
+		s.apply(loaded, newTags, gone)
 	}
 	return len(loaded) + len(gone), errors.Join(errs...)
+}
+
+// fetch loads a hub's snapshot and its ETag when the file changed since
+// the last load; nil and no error when it did not. A snapshot older (by
+// seq) than the loaded one is refused: feeds may deliver out of order.
+// The caller holds mu.
+func (s *StoreInventory) fetch(ctx context.Context, hub string, info store.Info) (*Snapshot, string, error) {
+	if tag, ok := s.etags[hub]; ok && tag == info.ETag && info.ETag != "" {
+		return nil, "", nil
+	}
+	obj, err := s.blob.Get(ctx, info.Key, store.GetOptions{IfNoneMatch: s.etags[hub], MaxBytes: MaxSnapshotBytes})
+	if errors.Is(err, store.ErrNotModified) {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("routing: %s: %w", info.Key, err)
+	}
+	snap, err := ParseSnapshot(obj.Data)
+	if err != nil {
+		return nil, "", fmt.Errorf("routing: %s: %w", info.Key, err)
+	}
+	if cur, ok := s.snaps.get(hub); ok && snap.Seq < cur.Seq {
+		return nil, "", fmt.Errorf("routing: %s: seq %d is older than the loaded %d; kept the loaded one", info.Key, snap.Seq, cur.Seq)
+	}
+	return snap, obj.ETag, nil
+}
+
+// apply swaps the loaded snapshots in and the vanished hubs out, in one
+// update so a decision sees the whole refresh or none of it. The caller
+// holds mu.
+func (s *StoreInventory) apply(loaded map[string]*Snapshot, tags map[string]string, gone []string) {
+	s.snaps.update(func(m map[string]*Snapshot) {
+		for hub, snap := range loaded {
+			m[hub] = snap
+		}
+		for _, hub := range gone {
+			delete(m, hub)
+		}
+	})
+	for hub, tag := range tags {
+		s.etags[hub] = tag
+	}
+	for _, hub := range gone {
+		delete(s.etags, hub)
+	}
 }
 
 // ParseSnapshot decodes and checks an inventory/{hub}.json document.

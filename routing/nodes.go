@@ -128,6 +128,17 @@ type localeInfo struct {
 	name         string
 	loc          *time.Location // nil: the hub's
 	badge, stale badgeTemplate
+	// names are the nodes' display names in this locale, by node index;
+	// nil for the fallback locale.
+	names []string
+}
+
+// hubName is node i's name as this locale's badge says it.
+func (li *localeInfo) hubName(i int, fallback string) string {
+	if i < len(li.names) {
+		return li.names[i]
+	}
+	return fallback
 }
 
 // bindCatalog precomputes the catalog side of a rule set. The catalog is
@@ -156,7 +167,10 @@ func (rs *RuleSet) bindCatalog() {
 	}
 	rs.locales = make(map[string]*localeInfo, len(cat.Locales))
 	for name, l := range cat.Locales {
-		li := &localeInfo{name: name, badge: compileBadge(l.Badge), stale: compileBadge(l.BadgeStale)}
+		li := &localeInfo{name: name, badge: compileBadge(l.Badge), stale: compileBadge(l.BadgeStale), names: make([]string, len(hubs))}
+		for i, h := range hubs {
+			li.names[i] = h.NameIn(name)
+		}
 		if l.Badge == "" {
 			li.badge = compileBadge(fallbackBadge)
 		}
@@ -200,9 +214,15 @@ func newNode(cat *catalog.Catalog, h *catalog.Hub) node {
 			n.holidays[civilOf(t).key()] = true
 		}
 	}
-	// Every destination key any of the hub's carriers names: regions are
-	// looked up by region, the rest (countries) by country, where each
-	// carrier's country entry wins over its region entry.
+	n.indexCarriers(cat, h)
+	return n
+}
+
+// indexCarriers precomputes the hub's carriers for every destination key
+// any of them names: regions are looked up by region, the rest (countries)
+// by country, where each carrier's country entry wins over its region
+// entry.
+func (n *node) indexCarriers(cat *catalog.Catalog, h *catalog.Hub) {
 	var carriers []*catalog.Carrier
 	for _, id := range h.Carriers {
 		if c, ok := cat.Carrier(id); ok {
@@ -233,7 +253,6 @@ func newNode(cat *catalog.Catalog, h *catalog.Hub) node {
 			delete(n.byRegion, k)
 		}
 	}
-	return n
 }
 
 func isRegionName(cat *catalog.Catalog, key string) bool {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
 
 	"github.com/edgeshelf/edgeshelf/catalog"
 )
@@ -60,19 +61,10 @@ func (r *Reference) Unmet(rep *DryRunReport) []string {
 // ParseReference parses and checks a reference file. With a catalog, SKUs
 // and expected hubs are checked against it.
 func ParseReference(source string, data []byte, cat *catalog.Catalog) (*Reference, error) {
-	fail := func(p []Problem) error { return &ValidationError{Source: source, Problems: p} }
-	if len(data) > MaxRulesBytes {
-		return nil, fail([]Problem{{Path: "$", Msg: fmt.Sprintf("file is %d bytes, limit %d", len(data), MaxRulesBytes)}})
-	}
 	var p problems
-	body := parseDocument(data, &p)
-	if body == nil {
-		return nil, fail(p.list)
-	}
-	top, ok := mapping(body)
-	if !ok {
-		p.add(body, "$", "want a mapping with orders:")
-		return nil, fail(p.list)
+	top, err := topMapping(source, data, &p, "orders:")
+	if err != nil {
+		return nil, err
 	}
 	ref := &Reference{}
 	for _, mv := range top {
@@ -87,51 +79,58 @@ func ParseReference(source string, data []byte, cat *catalog.Catalog) (*Referenc
 		}
 		ids := map[string]int{}
 		for i, n := range items {
-			path := fmt.Sprintf("orders[%d]", i)
-			var ro ReferenceOrder
-			if err := decodeNode(n, &ro, yaml.Strict()); err != nil {
-				p.addDecode(n, path, err)
-				continue
-			}
-			before := len(p.list)
-			if ro.ID != "" {
-				if prev, dup := ids[ro.ID]; dup {
-					p.add(entry(n, "id"), path+".id", "duplicate id %q (orders[%d] has it)", ro.ID, prev)
-				}
-				ids[ro.ID] = i
-			}
-			if len(ro.Lines) == 0 {
-				p.add(n, path+".lines", "at least one line is required")
-			}
-			for j, l := range ro.Lines {
-				lp := fmt.Sprintf("%s.lines[%d]", path, j)
-				if l.Qty < 1 || l.Qty > maxQty {
-					p.add(item(entry(n, "lines"), j), lp+".qty", "must be within 1..%d", maxQty)
-				}
-				if cat != nil {
-					if _, ok := cat.SKU(l.SKU); !ok {
-						p.add(item(entry(n, "lines"), j), lp+".sku", "unknown SKU %q", l.SKU)
-					}
-				}
-			}
-			if _, ok := upperCountry(ro.Destination.Country); !ok {
-				p.add(entry(n, "destination"), path+".destination.country", "%q is not an ISO 3166 alpha-2 country code", ro.Destination.Country)
-			}
-			if err := validPoint(ro.Destination); err != nil {
-				p.add(entry(n, "destination"), path+"."+err.Field, "%s", err.Msg)
-			}
-			if cat != nil && ro.Expect != "" && !strings.ContainsAny(ro.Expect, "[+:") {
-				if _, ok := cat.Hub(ro.Expect); !ok {
-					p.add(entry(n, "expect"), path+".expect", "unknown hub %q", ro.Expect)
-				}
-			}
-			if len(p.list) == before {
+			if ro, ok := parseReferenceOrder(i, n, cat, &p, ids); ok {
 				ref.Orders = append(ref.Orders, ro)
 			}
 		}
 	}
 	if len(p.list) > 0 {
-		return nil, fail(p.list)
+		return nil, invalid(source, p.list)
 	}
 	return ref, nil
+}
+
+// parseReferenceOrder decodes and checks orders[i]; ids are the order ids
+// seen so far in the file, which must be unique.
+func parseReferenceOrder(i int, n ast.Node, cat *catalog.Catalog, p *problems, ids map[string]int) (ReferenceOrder, bool) {
+	path := fmt.Sprintf("orders[%d]", i)
+	var ro ReferenceOrder
+	if err := decodeNode(n, &ro, yaml.Strict()); err != nil {
+		p.addDecode(n, path, err)
+		return ro, false
+	}
+	before := len(p.list)
+	if ro.ID != "" {
+		if prev, dup := ids[ro.ID]; dup {
+			p.add(entry(n, "id"), path+".id", "duplicate id %q (orders[%d] has it)", ro.ID, prev)
+		}
+		ids[ro.ID] = i
+	}
+	if len(ro.Lines) == 0 {
+		p.add(n, path+".lines", "at least one line is required")
+	}
+	for j, l := range ro.Lines {
+		lp := fmt.Sprintf("%s.lines[%d]", path, j)
+		if l.Qty < 1 || l.Qty > maxQty {
+			p.add(item(entry(n, "lines"), j), lp+".qty", "must be within 1..%d", maxQty)
+		}
+		if cat != nil {
+			if _, ok := cat.SKU(l.SKU); !ok {
+				p.add(item(entry(n, "lines"), j), lp+".sku", "unknown SKU %q", l.SKU)
+			}
+		}
+	}
+	if _, ok := upperCountry(ro.Destination.Country); !ok {
+		p.add(entry(n, "destination"), path+".destination.country", "%q is not an ISO 3166 alpha-2 country code", ro.Destination.Country)
+	}
+	if err := validPoint(ro.Destination); err != nil {
+		p.add(entry(n, "destination"), path+"."+err.Field, "%s", err.Msg)
+	}
+	// expect names a hub unless it is a split or an error outcome.
+	if cat != nil && ro.Expect != "" && !strings.ContainsAny(ro.Expect, "[+:") {
+		if _, ok := cat.Hub(ro.Expect); !ok {
+			p.add(entry(n, "expect"), path+".expect", "unknown hub %q", ro.Expect)
+		}
+	}
+	return ro, len(p.list) == before
 }

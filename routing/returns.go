@@ -40,41 +40,60 @@ func (e *Engine) RouteReturn(ctx context.Context, r ReturnRequest) (*ReturnRoute
 		return nil, err
 	}
 	rs := e.rules.Load()
-	if r.SKU == "" {
-		return nil, orderErr("sku", "sku is required")
-	}
-	if _, ok := rs.cat.SKU(r.SKU); !ok {
-		return nil, &OrderError{Code: "unknown_sku", Field: "sku", Msg: `"` + r.SKU + `" is not in the catalog`}
-	}
-	if len(r.Reason) > 500 {
-		return nil, orderErr("reason", "at most 500 bytes")
-	}
-	country, ok := upperCountry(r.From.Country)
-	if !ok {
-		return nil, orderErr("from.country", "%q is not an ISO 3166 alpha-2 country code", r.From.Country)
-	}
-	if err := validPoint(r.From); err != nil {
-		err.Field = "from" + strings.TrimPrefix(err.Field, "destination")
+	country, err := checkReturn(rs, r)
+	if err != nil {
 		return nil, err
 	}
 	region := rs.cat.RegionOf(country)
-	dist := rs.countryDist[country]
-	if r.From.Lat != nil {
-		p := newPoint(*r.From.Lat, *r.From.Lon)
-		dist = make([]float64, len(rs.nodes))
-		for i := range rs.nodes {
-			dist[i] = distanceKM(p, rs.nodes[i].at)
-		}
+	dist := rs.distances(r.From, country, nil)
+	best, carriers, why := e.returnPoint(rs, country, region, dist)
+	if best < 0 {
+		return nil, &NoNodeError{RulesVersion: rs.version}
 	}
-	distOf := func(i int) float64 {
-		if dist == nil {
-			return -1
-		}
-		return dist[i]
+	n := &rs.nodes[best]
+	out := &ReturnRoute{
+		RulesVersion: rs.version, Node: n.Node, Region: region, DistanceKM: km(distAt(dist, best)),
+		Reason: r.Reason, Why: why, Restock: e.restocks(n, r.SKU),
 	}
+	if carriers != nil && carriers.Primary.ID != "" {
+		c := carriers.Primary
+		if c.Breaker == "" {
+			c.Breaker = BreakerClosed
+		}
+		c.State = CarrierPrimary
+		out.Carrier = &c
+	}
+	return out, nil
+}
 
-	// The nearest returns hub with a usable carrier for the region; ties
-	// (or an unplaceable origin) go to the node listed first by id.
+// checkReturn checks a return request and returns the buyer's country.
+func checkReturn(rs *RuleSet, r ReturnRequest) (string, error) {
+	if r.SKU == "" {
+		return "", orderErr("sku", "sku is required")
+	}
+	if _, ok := rs.cat.SKU(r.SKU); !ok {
+		return "", &OrderError{Code: "unknown_sku", Field: "sku", Msg: `"` + r.SKU + `" is not in the catalog`}
+	}
+	if len(r.Reason) > 500 {
+		return "", orderErr("reason", "at most 500 bytes")
+	}
+	country, ok := upperCountry(r.From.Country)
+	if !ok {
+		return "", orderErr("from.country", "%q is not an ISO 3166 alpha-2 country code", r.From.Country)
+	}
+	if err := validPoint(r.From); err != nil {
+		err.Field = "from" + strings.TrimPrefix(err.Field, "destination")
+		return "", err
+	}
+	return country, nil
+}
+
+// returnPoint is the nearest returns hub with a usable carrier for the
+// region, else the nearest central warehouse (with whatever carriers it
+// has: the shop arranges a pickup by hand when none serves). Ties, or an
+// unplaceable buyer, go to the node listed first by id; -1 when there is
+// neither.
+func (e *Engine) returnPoint(rs *RuleSet, country, region string, dist []float64) (int, *Carriers, string) {
 	best, bestCarriers := -1, (*Carriers)(nil)
 	var central []int
 	for i := range rs.nodes {
@@ -90,45 +109,44 @@ func (e *Engine) RouteReturn(ctx context.Context, r ReturnRequest) (*ReturnRoute
 		if !ok {
 			continue
 		}
-		if best < 0 || nearer(distOf(i), distOf(best)) {
+		if best < 0 || nearer(distAt(dist, i), distAt(dist, best)) {
 			best, bestCarriers = i, cs
 		}
 	}
-	why := "nearest hub that takes returns and serves " + region
+	if best >= 0 {
+		return best, bestCarriers, "nearest hub that takes returns and serves " + region
+	}
+	for _, i := range central {
+		if best < 0 || nearer(distAt(dist, i), distAt(dist, best)) {
+			best = i
+		}
+	}
 	if best < 0 {
-		for _, i := range central {
-			if best < 0 || nearer(distOf(i), distOf(best)) {
-				best = i
-			}
-		}
-		if best < 0 {
-			return nil, &NoNodeError{RulesVersion: rs.version}
-		}
-		bestCarriers, _ = e.withHealth(rs.nodes[best].carriersFor(country, region))
-		why = "no hub that takes returns serves " + region + ": back to the central warehouse"
+		return -1, nil, ""
 	}
-	n := &rs.nodes[best]
-	out := &ReturnRoute{
-		RulesVersion: rs.version, Node: n.Node, Region: region, DistanceKM: km(distOf(best)),
-		Reason: r.Reason, Why: why,
-	}
-	if bestCarriers != nil && bestCarriers.Primary.ID != "" {
-		c := bestCarriers.Primary
-		if c.Breaker == "" {
-			c.Breaker = BreakerClosed
-		}
-		c.State = CarrierPrimary
-		out.Carrier = &c
-	}
+	bestCarriers, _ = e.withHealth(rs.nodes[best].carriersFor(country, region))
+	return best, bestCarriers, "no hub that takes returns serves " + region + ": back to the central warehouse"
+}
+
+// restocks reports whether the return point stocks the SKU, so the item
+// can go straight back on its shelf.
+func (e *Engine) restocks(n *node, sku string) bool {
 	if n.central && e.cfg.CentralStock == CentralUnlimited {
-		out.Restock = true
-	} else if st, ok := e.inv.(Stocker); ok {
-		out.Restock = st.Stocks(n.ID, r.SKU)
-	} else {
-		lv, ok := e.inv.Level(n.ID, r.SKU)
-		out.Restock = ok && lv.Qty > 0
+		return true
 	}
-	return out, nil
+	if st, ok := e.inv.(Stocker); ok {
+		return st.Stocks(n.ID, sku)
+	}
+	lv, ok := e.inv.Level(n.ID, sku)
+	return ok && lv.Qty > 0
+}
+
+// distAt is node i's distance, -1 when the place is unknown.
+func distAt(dist []float64, i int) float64 {
+	if dist == nil {
+		return -1
+	}
+	return dist[i]
 }
 
 // nearer orders distances with unknown (-1) last.

@@ -294,12 +294,13 @@ func TestRulesPolling(t *testing.T) {
 	// The catalog renames the central warehouse: the rules are rebound and
 	// the badge follows.
 	cat := origintest.StoreData(t, h.Store, catalog.Key)
-	origintest.WriteStoreFile(t, h.Store, catalog.Key, strings.Replace(cat, "name: Central warehouse", "name: Frankfurt warehouse", 1))
+	origintest.WriteStoreFile(t, h.Store, catalog.Key, strings.NewReplacer("name: Central warehouse", "name: Frankfurt warehouse",
+		"pl-PL: magazynu centralnego", "pl-PL: magazynu we Frankfurcie").Replace(cat))
 	if changed, err := h.Catalog.Reload(context.Background()); !changed || err != nil {
 		t.Fatalf("catalog reload: %v %v", changed, err)
 	}
 	origintest.WaitFor(t, within, "the badge names the renamed warehouse", func() bool {
-		return strings.Contains(routePL(t, h).Badge, "Frankfurt warehouse")
+		return strings.Contains(routePL(t, h).Badge, "magazynu we Frankfurcie")
 	})
 	// A catalog that drops a hub the rules name keeps the old pair serving.
 	origintest.WriteStoreFile(t, h.Store, catalog.Key, dropHub(t, cat, "us-east"))
@@ -310,7 +311,7 @@ func TestRulesPolling(t *testing.T) {
 		_, body := h.Get(t, "/metrics")
 		return strings.Contains(string(body), `edgeshelf_routing_rules_rejected_total{via="catalog"} 1`)
 	})
-	if a := routePL(t, h); a.RulesVersion != origintest.DemoRulesVersion || !strings.Contains(a.Badge, "Frankfurt warehouse") {
+	if a := routePL(t, h); a.RulesVersion != origintest.DemoRulesVersion || !strings.Contains(a.Badge, "magazynu we Frankfurcie") {
 		t.Errorf("after a catalog the rules do not fit: %s, %q", a.RulesVersion, a.Badge)
 	}
 }

@@ -58,15 +58,15 @@ func TestRoute(t *testing.T) {
 		},
 		{
 			name: "nearest hub holding 2 units wins (de-DE)", body: origintest.OrderJSON("amber-oud-50ml", 1, "DE", "de-DE"),
-			status: 200, node: "eu-waw", badge: "Versand aus dem EU hub — 24–48 Std. in der Region",
+			status: 200, node: "eu-waw", badge: "Versand aus dem EU-Lager — 24–48 Std. in der Region",
 		},
 		{
 			name: "the same language resolves to the locale (de-AT → de-DE)", body: origintest.OrderJSON("vetiver-noir-50ml", 1, "AT", "de-AT"),
-			status: 200, node: "eu-waw", badge: "Versand aus dem EU hub — 24–48 Std. in der Region",
+			status: 200, node: "eu-waw", badge: "Versand aus dem EU-Lager — 24–48 Std. in der Region",
 		},
 		{
 			name: "1 unit at the EU hub falls through to central", body: origintest.OrderJSON("rose-absolute-30ml", 1, "DE", "de-DE"),
-			status: 200, node: "central", badge: "Versand aus dem Central warehouse — 48–96 Std. in der Region",
+			status: 200, node: "central", badge: "Versand aus dem Zentrallager — 48–96 Std. in der Region",
 			alt: map[string]string{"eu-waw": routing.ReasonBelowMin},
 		},
 		{
@@ -97,7 +97,7 @@ func TestRoute(t *testing.T) {
 
 		{
 			name: "GET for product pages", get: "sku=amber-oud-50ml&country=PL&locale=pl-PL",
-			status: 200, node: "eu-waw", badge: "Wysyłka z EU hub — 24–48 godz. w regionie",
+			status: 200, node: "eu-waw", badge: "Wysyłka z magazynu w UE — 24–48 godz. w regionie",
 		},
 		{
 			name: "GET with a quantity and a point", get: "sku=label-tee&qty=3&country=CA&lat=43.64&lon=-79.39&locale=en-US",
@@ -148,7 +148,7 @@ func TestRoute(t *testing.T) {
 				t.Errorf("badge %q, want %q", a.Badge, tt.badge)
 			}
 			if a.BadgeStale || a.InventoryAgeS > 30 {
-				t.Errorf("badge_stale %v, inventory age %.0fs: the harness inventory should be fresh", a.BadgeStale, a.InventoryAgeS)
+				t.Errorf("badge_stale %v, inventory age %ds: the harness inventory should be fresh", a.BadgeStale, a.InventoryAgeS)
 			}
 			if a.RulesVersion != "demo-2026-03.1" || a.DecisionID == "" || !a.DecidedAt.Equal(origintest.RouteNow) {
 				t.Errorf("rules_version %q, decision_id %q, decided_at %s", a.RulesVersion, a.DecisionID, a.DecidedAt)

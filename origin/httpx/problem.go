@@ -3,7 +3,6 @@ package httpx
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -12,12 +11,13 @@ import (
 	"github.com/edgeshelf/edgeshelf/catalog"
 	"github.com/edgeshelf/edgeshelf/internal/problem"
 	"github.com/edgeshelf/edgeshelf/routing"
-	"github.com/edgeshelf/edgeshelf/routing/rulestore"
 	"github.com/edgeshelf/edgeshelf/store"
 )
 
 // ToProblem maps any error to the problem the client sees. Typed errors
-// carry their own; the rest are mapped here and only here.
+// carry their own (problem.As finds them: the rules and catalog validation
+// errors and the rules store's errors answer it); the rest are mapped here
+// and only here.
 func ToProblem(err error) *problem.Error {
 	if p, ok := problem.As(err); ok {
 		return p
@@ -46,17 +46,7 @@ func ToProblem(err error) *problem.Error {
 func routingProblem(err error) *problem.Error {
 	var nn *routing.NoNodeError
 	var oe *routing.OrderError
-	var ve *routing.ValidationError
-	var uv *rulestore.UnknownVersionError
-	var sv *rulestore.StaleVersionError
 	switch {
-	case errors.As(err, &sv):
-		p := invalidRulesProblem(sv.Invalid)
-		p.Status, p.Title = http.StatusConflict, http.StatusText(http.StatusConflict)
-		p.Detail = fmt.Sprintf("version %d no longer validates against the catalog: %s", sv.N, p.Detail)
-		return p
-	case errors.As(err, &uv):
-		return problem.Wrap(err, http.StatusNotFound, "unknown_rules_version", "there is no rules version %d (GET /admin/rules/versions lists them)", uv.N)
 	case errors.As(err, &nn):
 		return noNodeProblem(nn)
 	case errors.As(err, &oe):
@@ -65,8 +55,6 @@ func routingProblem(err error) *problem.Error {
 			status = http.StatusNotFound
 		}
 		return problem.Wrap(err, status, oe.Code, "%s: %s", oe.Field, oe.Msg).WithField(oe.Field)
-	case errors.As(err, &ve):
-		return invalidRulesProblem(ve)
 	}
 	return nil
 }
@@ -122,19 +110,4 @@ func noNodeProblem(nn *routing.NoNodeError) *problem.Error {
 		With("rules_version", nn.RulesVersion).
 		With("reasons", reasons).
 		With("candidates", candidates)
-}
-
-// invalidRulesProblem lists every problem of a rules file with its line.
-func invalidRulesProblem(ve *routing.ValidationError) *problem.Error {
-	msgs := make([]string, len(ve.Problems))
-	for i, p := range ve.Problems {
-		msgs[i] = p.String()
-	}
-	p := problem.Wrap(ve, http.StatusBadRequest, ve.Code(), "the rules file has %d problem(s); nothing was activated: %s",
-		len(ve.Problems), strings.Join(msgs, "; "))
-	problems := ve.Problems
-	if problems == nil {
-		problems = []routing.Problem{}
-	}
-	return p.With("problems", problems)
 }

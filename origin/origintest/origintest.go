@@ -311,12 +311,12 @@ func FreshInventory(t testing.TB, blob store.Blob, asOf time.Time) {
 	}
 }
 
-// waitServing polls /healthz until the server answers.
+// waitServing polls /readyz until the server answers (any status).
 func waitServing(t testing.TB, url string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		resp, err := http.Get(url + "/healthz")
+		resp, err := http.Get(url + "/readyz")
 		if err == nil {
 			resp.Body.Close()
 			return

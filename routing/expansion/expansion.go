@@ -138,72 +138,11 @@ func Compute(cfg Config, weeks int, recs []decisionlog.Record, deliveries []deci
 	for i := range weeks {
 		rep.Weeks = append(rep.Weeks, isoWeek(from.AddDate(0, 0, 7*i)))
 	}
-	type order struct {
-		week   int
-		region string
-		at     time.Time
-	}
-	orders := map[string]order{}
-	for _, r := range recs {
-		if r.Source != decisionlog.SourceOrder || r.DecidedAt.Before(from) || !r.DecidedAt.Before(to) {
-			continue
-		}
-		orders[r.DecisionID] = order{week: int(r.DecidedAt.Sub(from) / (7 * 24 * time.Hour)), region: r.Region, at: r.DecidedAt}
-	}
-	regions := map[string]*Region{}
-	totals := make([]int, weeks)
-	row := func(region string) *Region {
-		rg := regions[region]
-		if rg == nil {
-			rg = &Region{Region: region, Weeks: make([]Week, weeks), Flags: []Flag{}}
-			for i := range rg.Weeks {
-				rg.Weeks[i].Week = rep.Weeks[i]
-				rg.Weeks[i].Start = from.AddDate(0, 0, 7*i).Format(time.DateOnly)
-			}
-			regions[region] = rg
-		}
-		return rg
-	}
-	for _, o := range orders {
-		rg := row(o.region)
-		rg.Weeks[o.week].Orders++
-		rg.Orders++
-		totals[o.week]++
-		rep.Orders++
-	}
-	// The last report of a decision's delivery wins (a correction).
-	latest := map[string]decisionlog.Delivery{}
-	for _, d := range deliveries {
-		if prev, ok := latest[d.DecisionID]; !ok || !d.PostedAt.Before(prev.PostedAt) {
-			latest[d.DecisionID] = d
-		}
-	}
-	for id, d := range latest {
-		o, ok := orders[id]
-		if !ok {
-			rep.UnmatchedDeliveries++
-			continue
-		}
-		w := &row(o.region).Weeks[o.week]
-		w.Delivered++
-		w.deliveryHours += max(d.DeliveredAt.Sub(o.at).Hours(), 0)
-		w.cost += d.Cost
-		rep.Delivered++
-	}
-	for _, rg := range regions {
-		for i := range rg.Weeks {
-			w := &rg.Weeks[i]
-			if totals[i] > 0 {
-				w.Share = round(float64(w.Orders)/float64(totals[i]), 4)
-			}
-			if w.Delivered > 0 {
-				h, c := round(w.deliveryHours/float64(w.Delivered), 2), round(w.cost/float64(w.Delivered), 2)
-				w.AvgDeliveryHours, w.CostPerDelivery = &h, &c
-				w.OverBothThresholds = w.Share > cfg.ShareOver && h > cfg.DeliveryHours
-			}
-		}
-		rg.Flags = append(rg.Flags, flags(cfg, rg.Weeks)...)
-		rg.Flagged = len(rg.Flags) > 0
+	t := &tally{rep: rep, orders: map[string]order{}, regions: map[string]*Region{}, totals: make([]int, weeks)}
+	t.addOrders(recs)
+	t.addDeliveries(deliveries)
+	for _, rg := range t.regions {
+		t.finish(cfg, rg)
 		rep.Regions = append(rep.Regions, *rg)
 	}
 	sort.Slice(rep.Regions, func(i, j int) bool {
@@ -220,6 +159,93 @@ func Compute(cfg Config, weeks int, recs []decisionlog.Record, deliveries []deci
 		rep.Notes = append(rep.Notes, fmt.Sprintf("the report covers %d weeks, fewer than the %d consecutive weeks that flag a region as slow and large", weeks, cfg.PersistWeeks))
 	}
 	return rep
+}
+
+// order is a logged order inside the report's window.
+type order struct {
+	week   int
+	region string
+	at     time.Time
+}
+
+// tally accumulates the report's rows.
+type tally struct {
+	rep     *Report
+	orders  map[string]order // by decision id
+	regions map[string]*Region
+	totals  []int // orders per week, all regions
+}
+
+// row is a region's row, made on first use with every week of the window.
+func (t *tally) row(region string) *Region {
+	rg := t.regions[region]
+	if rg == nil {
+		rg = &Region{Region: region, Weeks: make([]Week, len(t.rep.Weeks)), Flags: []Flag{}}
+		for i := range rg.Weeks {
+			rg.Weeks[i].Week = t.rep.Weeks[i]
+			rg.Weeks[i].Start = t.rep.From.AddDate(0, 0, 7*i).Format(time.DateOnly)
+		}
+		t.regions[region] = rg
+	}
+	return rg
+}
+
+// addOrders counts the orders decided inside the window.
+func (t *tally) addOrders(recs []decisionlog.Record) {
+	from, to := t.rep.From, t.rep.To
+	for _, r := range recs {
+		if r.Source != decisionlog.SourceOrder || r.DecidedAt.Before(from) || !r.DecidedAt.Before(to) {
+			continue
+		}
+		t.orders[r.DecisionID] = order{week: int(r.DecidedAt.Sub(from) / (7 * 24 * time.Hour)), region: r.Region, at: r.DecidedAt}
+	}
+	for _, o := range t.orders {
+		rg := t.row(o.region)
+		rg.Weeks[o.week].Orders++
+		rg.Orders++
+		t.totals[o.week]++
+		t.rep.Orders++
+	}
+}
+
+// addDeliveries adds each counted order's delivery time and cost; the last
+// report of a decision's delivery wins (a correction).
+func (t *tally) addDeliveries(deliveries []decisionlog.Delivery) {
+	latest := map[string]decisionlog.Delivery{}
+	for _, d := range deliveries {
+		if prev, ok := latest[d.DecisionID]; !ok || !d.PostedAt.Before(prev.PostedAt) {
+			latest[d.DecisionID] = d
+		}
+	}
+	for id, d := range latest {
+		o, ok := t.orders[id]
+		if !ok {
+			t.rep.UnmatchedDeliveries++
+			continue
+		}
+		w := &t.row(o.region).Weeks[o.week]
+		w.Delivered++
+		w.deliveryHours += max(d.DeliveredAt.Sub(o.at).Hours(), 0)
+		w.cost += d.Cost
+		t.rep.Delivered++
+	}
+}
+
+// finish turns a region's sums into shares and averages, and flags it.
+func (t *tally) finish(cfg Config, rg *Region) {
+	for i := range rg.Weeks {
+		w := &rg.Weeks[i]
+		if t.totals[i] > 0 {
+			w.Share = round(float64(w.Orders)/float64(t.totals[i]), 4)
+		}
+		if w.Delivered > 0 {
+			h, c := round(w.deliveryHours/float64(w.Delivered), 2), round(w.cost/float64(w.Delivered), 2)
+			w.AvgDeliveryHours, w.CostPerDelivery = &h, &c
+			w.OverBothThresholds = w.Share > cfg.ShareOver && h > cfg.DeliveryHours
+		}
+	}
+	rg.Flags = append(rg.Flags, flags(cfg, rg.Weeks)...)
+	rg.Flagged = len(rg.Flags) > 0
 }
 
 // flags judges one region's weeks.

@@ -3,7 +3,6 @@ package rulestore
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/edgeshelf/edgeshelf/catalog"
 	"github.com/edgeshelf/edgeshelf/routing"
@@ -35,7 +34,8 @@ type RulesChange struct {
 
 // Put validates a rules file, replays the reference orders against it and,
 // unless dryRun, stores it as the next version and as rules/active.yaml and
-// makes it active. Validation errors are *routing.ValidationError.
+// makes it active. Errors are *routing.ValidationError (nothing stored),
+// *UnavailableError, or the store's own.
 func (r *Store) Put(ctx context.Context, data []byte, dryRun bool) (*RulesChange, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -65,15 +65,15 @@ func (r *Store) Put(ctx context.Context, data []byte, dryRun bool) (*RulesChange
 	// be nothing to roll back to.
 	if cur, err := r.blob.Get(ctx, routing.ActiveKey, store.GetOptions{MaxBytes: routing.MaxRulesBytes}); err == nil && !holds(versions, cur.ETag) {
 		if _, err := r.blob.Put(ctx, VersionKey(next), cur.Data, store.PutOptions{ContentType: yamlType}); err != nil {
-			return nil, fmt.Errorf("routing: archiving the active rules: %w", err)
+			return nil, storeFailed("archiving the active rules", err)
 		}
 		ch.Archived = next
 		next++
 	} else if err != nil && !errors.Is(err, store.ErrNotFound) && !errors.Is(err, store.ErrTooLarge) {
-		return nil, fmt.Errorf("routing: reading %s: %w", routing.ActiveKey, err)
+		return nil, storeFailed("reading "+routing.ActiveKey, err)
 	}
 	if _, err := r.blob.Put(ctx, VersionKey(next), data, store.PutOptions{ContentType: yamlType}); err != nil {
-		return nil, fmt.Errorf("routing: storing the rules: %w", err)
+		return nil, storeFailed("storing the rules", err)
 	}
 	if err := r.activate(ctx, rs, data, viaPut); err != nil {
 		return nil, err
@@ -83,7 +83,8 @@ func (r *Store) Put(ctx context.Context, data []byte, dryRun bool) (*RulesChange
 }
 
 // Rollback makes stored version n active again. It must still validate
-// against the current catalog.
+// against the current catalog. Errors are *UnknownVersionError,
+// *StaleVersionError, *UnavailableError, or the store's own.
 func (r *Store) Rollback(ctx context.Context, n int) (*RulesChange, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -92,7 +93,7 @@ func (r *Store) Rollback(ctx context.Context, n int) (*RulesChange, error) {
 		return nil, &UnknownVersionError{N: n}
 	}
 	if err != nil {
-		return nil, err
+		return nil, storeFailed("reading "+VersionKey(n), err)
 	}
 	cat := r.cat.Current()
 	rs, err := routing.ParseRules(routing.ActiveKey, obj.Data, cat)
@@ -120,7 +121,7 @@ func (r *Store) Rollback(ctx context.Context, n int) (*RulesChange, error) {
 func (r *Store) activate(ctx context.Context, rs *routing.RuleSet, data []byte, via string) error {
 	info, err := r.blob.Put(ctx, routing.ActiveKey, data, store.PutOptions{ContentType: yamlType})
 	if err != nil {
-		return fmt.Errorf("routing: writing %s: %w", routing.ActiveKey, err)
+		return storeFailed("writing "+routing.ActiveKey, err)
 	}
 	prev := r.engine.Swap(rs)
 	r.activeETag, r.reported["rules"], r.badCatalog = info.ETag, "", nil

@@ -3,7 +3,6 @@ package rulestore
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"path/filepath"
 	"regexp"
@@ -147,7 +146,7 @@ func (r *Store) loadInitial(ctx context.Context, cat *catalog.Catalog) (*routing
 		r.log.Info("no rules/active.yaml in the store: routing with the playbook (nearest hub holding 2 units, then central)")
 		return routing.DefaultRules(cat)
 	case err != nil && !errors.Is(err, store.ErrTooLarge):
-		return nil, fmt.Errorf("routing: reading %s: %w", routing.ActiveKey, err)
+		return nil, storeFailed("reading "+routing.ActiveKey, err)
 	}
 	if err == nil {
 		rs, perr := routing.ParseRules(routing.ActiveKey, obj.Data, cat)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"sort"
 	"strconv"
 	"time"
@@ -85,7 +84,7 @@ func declaredVersion(data []byte) string {
 func (r *Store) listVersions(ctx context.Context) ([]RulesVersion, error) {
 	listing, err := r.blob.List(ctx, VersionsPrefix)
 	if err != nil {
-		return nil, fmt.Errorf("routing: listing %s: %w", VersionsPrefix, err)
+		return nil, storeFailed("listing "+VersionsPrefix, err)
 	}
 	var out []RulesVersion
 	for _, info := range listing {
