@@ -147,6 +147,16 @@ func TestParseErrors(t *testing.T) {
 			path: "skus[0].swatch.rect", line: 5,
 		},
 		{
+			name: "swatch rect not a number",
+			yaml: edit(t, "rect: [0.1, 0.1, 0.2, 0.2]", "rect: [.nan, 0.1, 0.2, 0.2]"),
+			path: "skus[0].swatch.rect", line: 5,
+		},
+		{
+			name: "swatch lab not a number",
+			yaml: edit(t, "lab: [50, 10, 10]", "lab: [50, .nan, 10]"),
+			path: "skus[0].swatch.lab", line: 5,
+		},
+		{
 			name: "swatch lab out of range",
 			yaml: edit(t, "lab: [50, 10, 10]", "lab: [120, 10, 10]"),
 			path: "skus[0].swatch.lab", line: 5,

@@ -305,10 +305,11 @@ func checkSwatch(v *validator, path string, sw *Swatch, views map[string]bool) {
 		v.add(path+".view", "%q is not one of the SKU's views", sw.View)
 	}
 	r := sw.Rect
-	if r[0] < 0 || r[1] < 0 || r[2] <= 0 || r[3] <= 0 || r[0]+r[2] > 1 || r[1]+r[3] > 1 {
+	// Written as what must hold, so NaN (YAML's .nan) fails it too.
+	if !(r[0] >= 0 && r[1] >= 0 && r[2] > 0 && r[3] > 0 && r[0]+r[2] <= 1 && r[1]+r[3] <= 1) {
 		v.add(path+".rect", "want [x, y, w, h] fractions inside the image, got %v", r)
 	}
-	if l := sw.Lab; l[0] < 0 || l[0] > 100 || l[1] < -128 || l[1] > 128 || l[2] < -128 || l[2] > 128 {
+	if l := sw.Lab; !(l[0] >= 0 && l[0] <= 100 && l[1] >= -128 && l[1] <= 128 && l[2] >= -128 && l[2] <= 128) {
 		v.add(path+".lab", "want L in 0..100 and a, b in ±128, got %v", l)
 	}
 }
