@@ -17,10 +17,15 @@ VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
 # the machine's own is older): govulncheck holds the standard library to it.
 export GOTOOLCHAIN := go1.26.11+auto
 FUZZTIME ?= 30s
-APT_PACKAGES := libvips-dev pkg-config
+# libvips-tools: the vips CLI, which the golden tests use as a reference.
+APT_PACKAGES := libvips-dev libvips-tools pkg-config
 CHROMIUM_PACKAGES := chromium chromium-driver
+# The tests run this versitygw; point it at a missing file to check that CI
+# fails, rather than skips, without one (CHROMIUM_BIN does the same for chromium).
+VERSITYGW_BIN ?= $(BIN)/versitygw
+CONSOLE_MODULES := console/web/node_modules/.package-lock.json
 
-.PHONY: all run test lint vulncheck bench fuzz tools vips build clean demo config-table k8s-check bench-report console chromium screenshots soak
+.PHONY: all run test lint vulncheck bench fuzz tools vips build clean demo config-table k8s-check bench-report console console-deps chromium screenshots soak
 
 all: lint test
 
@@ -35,9 +40,12 @@ build: vips
 	$(GO) build -trimpath -o $(BIN)/edgeshelf ./cmd/edgeshelf
 
 ## test: the whole suite with the race detector (real libvips, real S3 via versitygw,
-## the console rebuilt from source and driven in headless chromium)
-test: vips $(BIN)/versitygw console chromium
-	VERSITYGW_BIN=$(BIN)/versitygw $(GO) test -race -count=1 -timeout 30m ./...
+## the console checked against a rebuild from source and driven in headless chromium)
+# console-deps, not console: the test rebuilds into a temporary directory and
+# fails when the committed console/dist differs, which a rebuild in place
+# would hide.
+test: vips $(BIN)/versitygw console-deps chromium
+	VERSITYGW_BIN=$(VERSITYGW_BIN) $(GO) test -race -count=1 -timeout 30m ./...
 
 ## lint: gofmt, go vet, golangci-lint and govulncheck (pinned)
 lint: vips $(BIN)/golangci-lint vulncheck
@@ -50,9 +58,9 @@ lint: vips $(BIN)/golangci-lint vulncheck
 vulncheck: $(BIN)/govulncheck $(BIN)/vulndb/index/db.json
 	$(BIN)/govulncheck -db file://$(BIN)/vulndb ./...
 
-## bench: render, pipeline and cache benchmarks (ratios to baselines in the same run)
+## bench: render, pipeline, cache and harness benchmarks (ratios to baselines in the same run)
 bench: vips
-	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./transform/ ./cache/ ./origin/
+	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./transform/ ./cache/ ./origin/... ./bench/...
 
 ## fuzz: each fuzz target for FUZZTIME (default 30s)
 fuzz: vips
@@ -92,11 +100,24 @@ $(BIN)/vulndb/index/db.json:
 ## console: build the operator console (console/web, TypeScript + Vite) into console/dist,
 ## which the binary embeds. dist is committed, so `make run` and `go build` need no Node.js.
 # Without Node.js 20.19+ and npm it says so and keeps the committed build.
-console:
-	@if ! command -v npm >/dev/null || ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a==20&&b>=19)?0:1)'; then \
+console: console-deps
+	@if [ ! -f $(CONSOLE_MODULES) ]; then \
 	  echo "console: Node.js >= 20.19 with npm not found; using the committed console/dist"; \
 	else \
-	  cd console/web && npm ci --no-audit --no-fund && npm run build; \
+	  cd console/web && npm run build; \
+	fi
+
+## console-deps: the console's npm packages (npm ci), for `make console` and the test that
+## checks console/dist against a rebuild (offline once installed)
+console-deps: $(CONSOLE_MODULES)
+
+# npm ci writes node_modules/.package-lock.json: newer than the lockfile
+# means the packages are installed as locked.
+$(CONSOLE_MODULES): console/web/package.json console/web/package-lock.json
+	@if ! command -v npm >/dev/null || ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a==20&&b>=19)?0:1)'; then \
+	  echo "console-deps: Node.js >= 20.19 with npm not found; the console/dist check fails under CI and is skipped otherwise"; \
+	else \
+	  cd console/web && npm ci --no-audit --no-fund; \
 	fi
 
 ## screenshots: regenerate docs/img/console-*.png from the browser test
@@ -112,10 +133,10 @@ chromium:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(CHROMIUM_PACKAGES); \
 	fi
 
-## vips: install libvips-dev with apt when pkg-config cannot find it
+## vips: install libvips-dev and the vips CLI (libvips-tools) with apt when either is missing
 vips:
-	@if ! pkg-config --exists vips 2>/dev/null; then \
-	  echo "libvips-dev not found: installing it with apt"; \
+	@if ! pkg-config --exists vips 2>/dev/null || ! command -v vips >/dev/null; then \
+	  echo "libvips-dev or the vips CLI not found: installing $(APT_PACKAGES) with apt"; \
 	  SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq; \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES); \
@@ -132,10 +153,10 @@ k8s-check: vips
 # ~90 s on 2 cores: four layouts (+ restarts) over 6,840 variants at 15 req/s, S3 at 20 ms ± 5 ms.
 BENCH_FLAGS ?= --scenario tiers --catalog generated --skus 300 --rate 15 --duration 10s --warmup 2s --s3-latency 20ms --s3-jitter 5ms --zipf-s 1.0
 bench-report: vips $(BIN)/versitygw
-	VERSITYGW_BIN=$(BIN)/versitygw $(GO) run ./bench $(BENCH_FLAGS)
+	VERSITYGW_BIN=$(VERSITYGW_BIN) $(GO) run ./bench $(BENCH_FLAGS)
 
 ## soak: the built binary under mixed traffic for ~5 min over versitygw; fails when RSS or
 ## goroutines grow ≥ 5 % after the warm-up or RSS tops the L1 budget + 300 MiB (bench/soak)
 SOAK_FLAGS ?= --duration 5m --warmup 2m --interval 10s
 soak: build $(BIN)/versitygw
-	VERSITYGW_BIN=$(BIN)/versitygw $(GO) run ./bench/soak --binary $(BIN)/edgeshelf $(SOAK_FLAGS)
+	VERSITYGW_BIN=$(VERSITYGW_BIN) $(GO) run ./bench/soak --binary $(BIN)/edgeshelf $(SOAK_FLAGS)

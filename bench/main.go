@@ -58,23 +58,89 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // runE parses flags, runs the scenario and writes the results, returning
 // their directory ("" for --compare).
 func runE(ctx context.Context, args []string, stdout, stderr io.Writer) (string, error) {
+	f, err := parseFlags(args, stderr)
+	if err != nil {
+		return "", err
+	}
+	if f.compare != "" {
+		if f.fs.NArg() != 1 {
+			return "", errors.New("--compare needs two results.json files: --compare a/results.json b/results.json")
+		}
+		return "", harness.Compare(stdout, f.compare, f.fs.Arg(0))
+	}
+	if f.fs.NArg() > 0 {
+		return "", fmt.Errorf("unexpected arguments %q", f.fs.Args())
+	}
+	o, err := f.options()
+	if err != nil {
+		return "", err
+	}
+	root, err := modroot.Find()
+	if err != nil {
+		return "", err
+	}
+	o.DemoDir = filepath.Join(root, "demo")
+	o.Out = stderr
+	o.Progress = !f.quiet && isTerminal(stderr)
+	dir := f.outDir
+	if dir == "" {
+		dir = filepath.Join(root, "bench", "results", time.Now().UTC().Format("20060102-150405"))
+	}
+	res, err := harness.Run(ctx, o)
+	if res == nil || len(res.Runs) == 0 {
+		return "", err
+	}
+	res.Command = "go run ./bench " + strings.Join(args, " ")
+	if werr := harness.Write(dir, res); werr != nil {
+		return "", errors.Join(err, werr)
+	}
+	for _, c := range harness.Checks(res) {
+		fmt.Fprintln(stdout, c)
+	}
+	return dir, err
+}
+
+// benchFlags are the parsed command line: o holds what maps onto
+// harness.Options directly, the rest is checked and converted by options.
+type benchFlags struct {
+	fs                                        *flag.FlagSet
+	o                                         harness.Options
+	presets, formats, locales, layouts, rates string
+	l1, budgets, skusList, outDir, compare    string
+	quiet, allowRemote                        bool
+	set                                       map[string]bool // flags given explicitly
+}
+
+func parseFlags(args []string, stderr io.Writer) (*benchFlags, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var (
-		o           harness.Options
-		presets     = fs.String("presets", "thumb,card,pdp", "catalog presets requested")
-		formats     = fs.String("formats", "jpg,webp", "formats requested (jpg png webp avif)")
-		locales     = fs.String("locales", "en-US,de-DE", "locales requested (distinct colour profiles make distinct variants)")
-		layouts     = fs.String("layouts", "", "layouts: none,regional,l1,l1+l2 (default: all for tiers, regional,l1,l1+l2 for sweep-rate, l1+l2 for catalog-growth)")
-		rates       = fs.String("rates", "10,20,40", "sweep-rate: request rates (req/s)")
-		l1          = fs.String("l1-bytes", "512MiB", "L1 budget of the l1 layouts")
-		budgets     = fs.String("l1-budgets", "1MiB,4MiB,16MiB,64MiB", "sweep-l1-budget: L1 budgets")
-		skusList    = fs.String("skus-list", "10,100,1000,10000", "catalog-growth: catalog sizes (SKUs)")
-		outDir      = fs.String("out", "", "results directory (default bench/results/<timestamp> in the module)")
-		compare     = fs.String("compare", "", "print a/results.json against the results.json given as the next argument, then exit")
-		quiet       = fs.Bool("quiet", false, "no progress bar")
-		allowRemote = fs.Bool("allow-remote", false, "let --url target a host other than loopback")
-	)
+	f := &benchFlags{fs: fs, set: map[string]bool{}}
+	fs.StringVar(&f.presets, "presets", "thumb,card,pdp", "catalog presets requested")
+	fs.StringVar(&f.formats, "formats", "jpg,webp", "formats requested (jpg png webp avif)")
+	fs.StringVar(&f.locales, "locales", "en-US,de-DE", "locales requested (distinct colour profiles make distinct variants)")
+	fs.StringVar(&f.layouts, "layouts", "", "layouts: none,regional,l1,l1+l2 (default: all for tiers, regional,l1,l1+l2 for sweep-rate, l1+l2 for catalog-growth)")
+	fs.StringVar(&f.rates, "rates", "10,20,40", "sweep-rate: request rates (req/s)")
+	fs.StringVar(&f.l1, "l1-bytes", "512MiB", "L1 budget of the l1 layouts")
+	fs.StringVar(&f.budgets, "l1-budgets", "1MiB,4MiB,16MiB,64MiB", "sweep-l1-budget: L1 budgets")
+	fs.StringVar(&f.skusList, "skus-list", "10,100,1000,10000", "catalog-growth: catalog sizes (SKUs)")
+	fs.StringVar(&f.outDir, "out", "", "results directory (default bench/results/<timestamp> in the module)")
+	fs.StringVar(&f.compare, "compare", "", "print a/results.json against the results.json given as the next argument, then exit")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
+	fs.BoolVar(&f.allowRemote, "allow-remote", false, "let --url target a host other than loopback")
+	optionFlags(fs, &f.o)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: go run ./bench [flags]\n       go run ./bench --compare a/results.json b/results.json\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	return f, nil
+}
+
+// optionFlags are the flags that set harness.Options fields as they are.
+func optionFlags(fs *flag.FlagSet, o *harness.Options) {
 	fs.StringVar(&o.Scenario, "scenario", "tiers", "scenario: "+strings.Join(harness.Scenarios, ", "))
 	fs.StringVar(&o.URLTemplate, "url", "", "target an external origin: URL template with {sku} {view} {preset} {fmt} [{locale}] (default: start edgeshelf in-process)")
 	fs.StringVar(&o.Store, "store", "s3", "in-process store: s3 (versitygw started by the harness) or fs")
@@ -93,106 +159,96 @@ func runE(ctx context.Context, args []string, stdout, stderr io.Writer) (string,
 	fs.IntVar(&o.WarmSKUs, "warm-skus", 10, "cold-start: prewarm the N most popular SKUs")
 	fs.IntVar(&o.MaxInFlight, "max-inflight", 256, "most concurrent requests")
 	fs.DurationVar(&o.Timeout, "timeout", 30*time.Second, "per-request timeout")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: go run ./bench [flags]\n       go run ./bench --compare a/results.json b/results.json\n\n")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		return "", err
-	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+}
 
-	if *compare != "" {
-		if fs.NArg() != 1 {
-			return "", errors.New("--compare needs two results.json files: --compare a/results.json b/results.json")
-		}
-		return "", harness.Compare(stdout, *compare, fs.Arg(0))
-	}
-	if fs.NArg() > 0 {
-		return "", fmt.Errorf("unexpected arguments %q", fs.Args())
-	}
+// options converts and checks the flags into the harness's Options.
+func (f *benchFlags) options() (harness.Options, error) {
+	o := f.o
 	var err error
-	o.Presets, o.Formats, o.Locales = split(*presets), split(*formats), split(*locales)
-	if o.L1Bytes, err = size(*l1); err != nil {
-		return "", fmt.Errorf("--l1-bytes: %w", err)
+	o.Presets, o.Formats, o.Locales = split(f.presets), split(f.formats), split(f.locales)
+	if o.L1Bytes, err = size(f.l1); err != nil {
+		return o, fmt.Errorf("--l1-bytes: %w", err)
 	}
-	for _, b := range split(*budgets) {
-		n, err := size(b)
-		if err != nil {
-			return "", fmt.Errorf("--l1-budgets: %w", err)
-		}
-		o.L1Budgets = append(o.L1Budgets, n)
+	if o.L1Budgets, err = parseList(f.budgets, "--l1-budgets", size); err != nil {
+		return o, err
 	}
-	for _, r := range split(*rates) {
-		f, err := strconv.ParseFloat(r, 64)
-		if err != nil || f <= 0 {
-			return "", fmt.Errorf("--rates: %q is not a rate", r)
-		}
-		o.Rates = append(o.Rates, f)
+	if o.Rates, err = parseList(f.rates, "--rates", rate); err != nil {
+		return o, err
 	}
-	for _, s := range split(*skusList) {
-		n, err := strconv.Atoi(s)
-		if err != nil || n <= 0 {
-			return "", fmt.Errorf("--skus-list: %q is not a count", s)
-		}
-		o.SKUsList = append(o.SKUsList, n)
+	if o.SKUsList, err = parseList(f.skusList, "--skus-list", count); err != nil {
+		return o, err
 	}
-	o.Layouts = split(*layouts)
-	if !set["layouts"] {
-		switch o.Scenario {
-		case "sweep-rate":
-			o.Layouts = []string{"regional", "l1", "l1+l2"}
-		case "catalog-growth":
-			o.Layouts = []string{"l1+l2"}
-		default:
-			o.Layouts = []string{"none", "regional", "l1", "l1+l2"}
-		}
+	o.Layouts = split(f.layouts)
+	if !f.set["layouts"] {
+		o.Layouts = defaultLayouts(o.Scenario)
 	}
-	if o.Scenario == "catalog-growth" && !set["max-views"] {
+	if o.Scenario == "catalog-growth" && !f.set["max-views"] {
 		o.MaxViews = 1
 	}
+	return o, f.check(o)
+}
+
+// check rejects option combinations the harness cannot run.
+func (f *benchFlags) check(o harness.Options) error {
 	if o.Catalog != "demo" && o.Catalog != "generated" {
-		return "", fmt.Errorf("--catalog: %q is not demo or generated", o.Catalog)
+		return fmt.Errorf("--catalog: %q is not demo or generated", o.Catalog)
 	}
 	if o.Store != "s3" && o.Store != "fs" {
-		return "", fmt.Errorf("--store: %q is not s3 or fs", o.Store)
+		return fmt.Errorf("--store: %q is not s3 or fs", o.Store)
 	}
 	if o.URLTemplate != "" {
-		if err := checkTarget(o.URLTemplate, *allowRemote); err != nil {
-			return "", err
+		if err := checkTarget(o.URLTemplate, f.allowRemote); err != nil {
+			return err
 		}
 		if o.Scenario != "tiers" && o.Scenario != "sweep-rate" {
-			return "", fmt.Errorf("--url works with the tiers and sweep-rate scenarios; %s needs the in-process origin", o.Scenario)
+			return fmt.Errorf("--url works with the tiers and sweep-rate scenarios; %s needs the in-process origin", o.Scenario)
 		}
 	}
 	// Bounded: every run sends a fixed number of requests.
 	if total := (o.Duration + o.Warmup).Seconds() * o.Rate; total > 1_000_000 {
-		return "", fmt.Errorf("%.0f requests per run is over the 1,000,000 bound: lower --rate or --duration", total)
+		return fmt.Errorf("%.0f requests per run is over the 1,000,000 bound: lower --rate or --duration", total)
 	}
-	root, err := modroot.Find()
-	if err != nil {
-		return "", err
+	return nil
+}
+
+func defaultLayouts(scenario string) []string {
+	switch scenario {
+	case "sweep-rate":
+		return []string{"regional", "l1", "l1+l2"}
+	case "catalog-growth":
+		return []string{"l1+l2"}
 	}
-	o.DemoDir = filepath.Join(root, "demo")
-	o.Out = stderr
-	o.Progress = !*quiet && isTerminal(stderr)
-	dir := *outDir
-	if dir == "" {
-		dir = filepath.Join(root, "bench", "results", time.Now().UTC().Format("20060102-150405"))
+	return []string{"none", "regional", "l1", "l1+l2"}
+}
+
+// parseList parses a comma-separated flag value item by item; name is the
+// flag's, for errors.
+func parseList[T any](s, name string, parse func(string) (T, error)) ([]T, error) {
+	var out []T
+	for _, item := range split(s) {
+		v, err := parse(item)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		out = append(out, v)
 	}
-	res, err := harness.Run(ctx, o)
-	if res == nil || len(res.Runs) == 0 {
-		return "", err
+	return out, nil
+}
+
+func rate(s string) (float64, error) {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f <= 0 {
+		return 0, fmt.Errorf("%q is not a rate", s)
 	}
-	res.Command = "go run ./bench " + strings.Join(args, " ")
-	if werr := harness.Write(dir, res); werr != nil {
-		return "", errors.Join(err, werr)
+	return f, nil
+}
+
+func count(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%q is not a count", s)
 	}
-	for _, c := range harness.Checks(res) {
-		fmt.Fprintln(stdout, c)
-	}
-	return dir, err
+	return n, nil
 }
 
 func split(s string) []string {

@@ -21,7 +21,7 @@ func TestTiersEndToEnd(t *testing.T) {
 	store := "s3"
 	if _, err := s3test.FindBinary(); err != nil {
 		if os.Getenv("CI") != "" {
-			t.Fatal(err)
+			t.Fatalf("versitygw is required when CI is set (the fs fallback would pass CI without running the harness over S3): %v; run `make tools` to install it into bin/", err)
 		}
 		t.Logf("versitygw not found, using the fs store: %v", err)
 		store = "fs"

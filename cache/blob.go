@@ -16,6 +16,33 @@ var _ Tier = (*Blob)(nil)
 // ResultsPrefix is where the blob tier keeps results in the store.
 const ResultsPrefix = "results/"
 
+// ErrTooLarge marks an entry over a tier's size limit. A read of one is a
+// miss as well (errors.Is(err, ErrMiss) holds): the variant is rendered
+// again rather than read into memory.
+var ErrTooLarge = errors.New("cache: entry over the tier's size limit")
+
+// BlobConfig configures the blob tier.
+type BlobConfig struct {
+	Store store.Blob
+	// MaxEntryBytes bounds one stored result, header included. A larger
+	// object is refused by the store before its body is read, so a corrupt
+	// or foreign object under results/ costs no allocation of its size; an
+	// entry that would exceed it is not written, since it could never be
+	// read back.
+	MaxEntryBytes int64
+}
+
+// Validate checks the configuration.
+func (c BlobConfig) Validate() error {
+	if c.Store == nil {
+		return errors.New("cache: the blob tier needs a store")
+	}
+	if c.MaxEntryBytes <= 0 {
+		return fmt.Errorf("cache: blob tier MaxEntryBytes %d: must be > 0, an unbounded read could allocate a whole object", c.MaxEntryBytes)
+	}
+	return nil
+}
+
 // Blob is the L2 tier: results kept in the store (S3 in production), shared
 // by every replica and surviving restarts.
 //
@@ -26,22 +53,34 @@ type Blob struct {
 	maxBytes int64
 }
 
-// NewBlob makes a blob tier over a store. Objects larger than maxBytes are
-// treated as corrupt (0: no limit).
-func NewBlob(s store.Blob, maxBytes int64) *Blob { return &Blob{store: s, maxBytes: maxBytes} }
+// NewBlob makes a blob tier over a store.
+func NewBlob(cfg BlobConfig) (*Blob, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Blob{store: cfg.Store, maxBytes: cfg.MaxEntryBytes}, nil
+}
 
 // Name is "l2".
 func (b *Blob) Name() string { return "l2" }
 
+// MaxEntryBytes is the configured bound on one stored result.
+func (b *Blob) MaxEntryBytes() int64 { return b.maxBytes }
+
 var magic = []byte("ESR1")
 
-// Get reads a result; a missing or unreadable object is a miss (it is
-// re-rendered and overwritten), while a store outage is an error.
+// headerPrefix is the magic and the header length before the JSON header.
+const headerPrefix = 8
+
+// Get reads a result; a missing, oversized or unreadable object is a miss
+// (it is re-rendered and overwritten), while a store outage is an error.
 func (b *Blob) Get(ctx context.Context, key string) (*Entry, error) {
 	obj, err := b.store.Get(ctx, ResultsPrefix+key, store.GetOptions{MaxBytes: b.maxBytes})
 	switch {
-	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrTooLarge):
+	case errors.Is(err, store.ErrNotFound):
 		return nil, ErrMiss
+	case errors.Is(err, store.ErrTooLarge):
+		return nil, fmt.Errorf("%w: %w: %w", ErrMiss, ErrTooLarge, err)
 	case err != nil:
 		return nil, err
 	}
@@ -52,9 +91,14 @@ func (b *Blob) Get(ctx context.Context, key string) (*Entry, error) {
 	return e, nil
 }
 
-// Set writes a result.
+// Set writes a result. An entry over MaxEntryBytes is not written and the
+// error wraps ErrTooLarge.
 func (b *Blob) Set(ctx context.Context, key string, e *Entry) error {
-	_, err := b.store.Put(ctx, ResultsPrefix+key, encodeEntry(e), store.PutOptions{ContentType: "application/octet-stream"})
+	hdr, _ := json.Marshal(e) // Entry has only plain fields: cannot fail
+	if n := int64(headerPrefix + len(hdr) + len(e.Data)); n > b.maxBytes {
+		return fmt.Errorf("%w: %s would be %d bytes in the store, limit %d", ErrTooLarge, key, n, b.maxBytes)
+	}
+	_, err := b.store.Put(ctx, ResultsPrefix+key, encodeEntry(hdr, e.Data), store.PutOptions{ContentType: "application/octet-stream"})
 	return err
 }
 
@@ -74,29 +118,28 @@ func (b *Blob) Purge(ctx context.Context, sku string) (int, error) {
 	return n, nil
 }
 
-func encodeEntry(e *Entry) []byte {
-	hdr, _ := json.Marshal(e) // Entry has only plain fields: cannot fail
+func encodeEntry(hdr, data []byte) []byte {
 	var buf bytes.Buffer
-	buf.Grow(8 + len(hdr) + len(e.Data))
+	buf.Grow(headerPrefix + len(hdr) + len(data))
 	buf.Write(magic)
 	_ = binary.Write(&buf, binary.BigEndian, uint32(len(hdr)))
 	buf.Write(hdr)
-	buf.Write(e.Data)
+	buf.Write(data)
 	return buf.Bytes()
 }
 
 func decodeEntry(b []byte) (*Entry, error) {
-	if len(b) < 8 || !bytes.Equal(b[:4], magic) {
+	if len(b) < headerPrefix || !bytes.Equal(b[:4], magic) {
 		return nil, fmt.Errorf("cache: not a result object")
 	}
-	n := binary.BigEndian.Uint32(b[4:8])
-	if uint64(n) > uint64(len(b)-8) {
+	n := binary.BigEndian.Uint32(b[4:headerPrefix])
+	if uint64(n) > uint64(len(b)-headerPrefix) {
 		return nil, fmt.Errorf("cache: truncated result header")
 	}
 	var e Entry
-	if err := json.Unmarshal(b[8:8+n], &e); err != nil {
+	if err := json.Unmarshal(b[headerPrefix:headerPrefix+n], &e); err != nil {
 		return nil, fmt.Errorf("cache: result header: %w", err)
 	}
-	e.Data = b[8+n:]
+	e.Data = b[headerPrefix+n:]
 	return &e, nil
 }

@@ -14,7 +14,7 @@ var _ Tier = (*Memory)(nil)
 // 1 MB zoom images.
 //
 // Invariant: bytes == sum of Size() of the entries in lru, and bytes <= budget
-// after every Set returns.
+// whenever mu is not held (every method restores it before unlocking).
 type Memory struct {
 	mu        sync.Mutex
 	lru       *simplelru.LRU[string, *Entry]
@@ -104,3 +104,19 @@ func (m *Memory) Evictions() int64 {
 
 // Budget is the configured byte budget.
 func (m *Memory) Budget() int64 { return m.budget }
+
+// MemoryStats is the memory tier's fill, read at one instant.
+type MemoryStats struct {
+	Bytes     int64 `json:"bytes"`
+	Budget    int64 `json:"budget"`
+	Entries   int   `json:"entries"`
+	Evictions int64 `json:"evictions"`
+}
+
+// Stats reads bytes, entries and evictions under one lock, so they agree
+// with each other (three separate calls could straddle a Set).
+func (m *Memory) Stats() MemoryStats {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return MemoryStats{Bytes: m.bytes, Budget: m.budget, Entries: m.lru.Len(), Evictions: m.evictions}
+}

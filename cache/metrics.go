@@ -7,6 +7,7 @@ import (
 
 type metrics struct {
 	hits, misses, hitBytes, errors *prometheus.CounterVec
+	oversized                      *prometheus.CounterVec
 	latency                        *prometheus.HistogramVec
 	renders, shared                prometheus.Counter
 }
@@ -20,6 +21,8 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		hitBytes: f.NewCounterVec(prometheus.CounterOpts{Name: "edgeshelf_cache_hit_bytes_total", Help: "Bytes served from each tier."}, []string{"tier"}),
 		misses:   f.NewCounterVec(prometheus.CounterOpts{Name: "edgeshelf_cache_misses_total", Help: "Cache misses by tier."}, []string{"tier"}),
 		errors:   f.NewCounterVec(prometheus.CounterOpts{Name: "edgeshelf_cache_errors_total", Help: "Tier operations that failed (not misses), by tier and op."}, []string{"tier", "op"}),
+		oversized: f.NewCounterVec(prometheus.CounterOpts{Name: "edgeshelf_cache_oversized_total",
+			Help: "Entries over a tier's size limit, by tier and op: a get is a miss, a set is skipped."}, []string{"tier", "op"}),
 		latency: f.NewHistogramVec(prometheus.HistogramOpts{Name: "edgeshelf_cache_op_seconds", Help: "Tier operation latency.",
 			Buckets: prometheus.ExponentialBuckets(0.0001, 4, 10)}, []string{"tier", "op"}),
 		renders: f.NewCounter(prometheus.CounterOpts{Name: "edgeshelf_cache_renders_total", Help: "Renders run because every tier missed."}),
@@ -27,9 +30,9 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	}
 }
 
-func (m *metrics) hit(tier string, e *Entry) {
-	m.hits.WithLabelValues(tier).Inc()
-	m.hitBytes.WithLabelValues(tier).Add(float64(len(e.Data)))
+func (m *metrics) hit(tier Source, e *Entry) {
+	m.hits.WithLabelValues(string(tier)).Inc()
+	m.hitBytes.WithLabelValues(string(tier)).Add(float64(len(e.Data)))
 }
 
 // registerMemoryGauges exports the memory tier's accounted bytes, entries

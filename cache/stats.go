@@ -102,21 +102,28 @@ func (t *topKeys) top(n int) []KeyStats {
 // renders, and the n most requested keys.
 func (t *Tiered) Stats(n int) Stats {
 	st := Stats{Renders: counterValue(t.m.renders), Shared: counterValue(t.m.shared), Top: t.top.top(n)}
-	for _, tier := range t.tiers {
-		name := tier.Name()
-		ts := TierStats{
-			Name:     name,
-			Hits:     counterValue(t.m.hits.WithLabelValues(name)),
-			Misses:   counterValue(t.m.misses.WithLabelValues(name)),
-			HitBytes: counterValue(t.m.hitBytes.WithLabelValues(name)),
-			Errors:   counterValue(t.m.errors.WithLabelValues(name, "get")) + counterValue(t.m.errors.WithLabelValues(name, "set")),
-		}
-		if total := ts.Hits + ts.Misses; total > 0 {
-			ts.HitRatio = float64(ts.Hits) / float64(total)
-		}
-		st.Tiers = append(st.Tiers, ts)
+	if t.l1 != nil {
+		st.Tiers = append(st.Tiers, t.tierStats(FromL1))
+	}
+	if t.l2 != nil {
+		st.Tiers = append(st.Tiers, t.tierStats(FromL2))
 	}
 	return st
+}
+
+func (t *Tiered) tierStats(src Source) TierStats {
+	name := string(src)
+	ts := TierStats{
+		Name:     name,
+		Hits:     counterValue(t.m.hits.WithLabelValues(name)),
+		Misses:   counterValue(t.m.misses.WithLabelValues(name)),
+		HitBytes: counterValue(t.m.hitBytes.WithLabelValues(name)),
+		Errors:   counterValue(t.m.errors.WithLabelValues(name, "get")) + counterValue(t.m.errors.WithLabelValues(name, "set")),
+	}
+	if total := ts.Hits + ts.Misses; total > 0 {
+		ts.HitRatio = float64(ts.Hits) / float64(total)
+	}
+	return ts
 }
 
 // counterValue reads a counter the metrics already keep, so the console and

@@ -3,8 +3,6 @@ package cache_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
@@ -16,7 +14,7 @@ import (
 func TestStats(t *testing.T) {
 	l1 := cache.NewMemory(1 << 30)
 	l2 := &slowTier{m: map[string]*cache.Entry{}}
-	tiered := cache.NewTiered(slog.New(slog.NewTextHandler(io.Discard, nil)), nil, time.Second, l1, l2)
+	tiered := newTiered(t, cache.TieredConfig{L1: l1, L2: l2, BackfillTimeout: time.Second})
 	ctx := context.Background()
 	render := func(context.Context) (*cache.Entry, error) {
 		return &cache.Entry{Data: make([]byte, 100), ContentType: "image/webp", Width: 10, Height: 10, Tags: []string{"sku-busy"}}, nil

@@ -4,39 +4,21 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
-	"sync"
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/singleflight"
 
-	"github.com/edgeshelf/edgeshelf/internal/bytesize"
+	"github.com/edgeshelf/edgeshelf/store"
 )
-
-// Config configures the cache tiers.
-type Config struct {
-	L1Bytes bytesize.Size `env:"L1_BYTES" envDefault:"512MiB" help:"memory tier (L1) budget in bytes; 0 disables it"`
-	L2      bool          `env:"L2" envDefault:"true" help:"keep rendered variants in the store under results/ (L2)"`
-	// BackfillTimeout bounds the asynchronous L2 write after a render.
-	BackfillTimeout time.Duration `env:"L2_BACKFILL_TIMEOUT" envDefault:"30s" help:"longest an asynchronous L2 write may take"`
-}
-
-// Validate checks the configuration.
-func (c Config) Validate() error {
-	if c.L1Bytes < 0 {
-		return fmt.Errorf("EDGESHELF_L1_BYTES: must not be negative")
-	}
-	if c.BackfillTimeout <= 0 {
-		return fmt.Errorf("EDGESHELF_L2_BACKFILL_TIMEOUT: must be > 0")
-	}
-	return nil
-}
 
 // Source says where a Get found its entry.
 type Source string
 
-// Sources, as reported in Server-Timing.
+// Sources, as reported in Server-Timing; also the tiers' metric labels.
 const (
 	FromL1     Source = "l1"
 	FromL2     Source = "l2"
@@ -46,48 +28,100 @@ const (
 // RenderFunc produces an entry on a miss of every tier.
 type RenderFunc func(ctx context.Context) (*Entry, error)
 
+// TieredConfig says which tier plays which part. Either may be left out.
+type TieredConfig struct {
+	// L1 is the in-process memory tier: read first, without a flight
+	// (Lookup), and back-filled synchronously.
+	L1 *Memory
+	// L2 is the shared tier behind it (a *Blob in production): back-filled
+	// in the background. Leave it a nil interface, not a nil *Blob, for none.
+	L2 Tier
+	// BackfillTimeout bounds one asynchronous L2 write; needed with L2.
+	BackfillTimeout time.Duration
+	Log             *slog.Logger          // nil: discarded
+	Registry        prometheus.Registerer // nil: metrics kept but not exported
+}
+
+// Validate checks the configuration.
+func (c TieredConfig) Validate() error {
+	if c.L2 != nil && c.BackfillTimeout <= 0 {
+		return fmt.Errorf("cache: BackfillTimeout %s: must be > 0 with an L2 tier", c.BackfillTimeout)
+	}
+	return nil
+}
+
 // Tiered is the read-through chain: L1, then L2, then render. Concurrent
 // misses for one key share one flight, so a cold variant requested by 100
 // edges at once is rendered once.
 //
-// Back-fill: a hit in a lower tier is copied into the tiers above it
-// synchronously for L1 (cheap, in memory) and in the background for L2 (a
-// store write must not delay the response; failures are logged and counted).
+// Back-fill: a hit in L2 or a render is copied into L1 synchronously (cheap,
+// in memory) and a render into L2 in the background (a store write must not
+// delay the response; failures are logged and counted). Purge and Close
+// order themselves against back-fills through bf.
 type Tiered struct {
-	tiers   []Tier
+	l1      *Memory
+	l2      Tier
 	flights singleflight.Group
 	log     *slog.Logger
 	timeout time.Duration
-	wg      sync.WaitGroup
+	bf      backfills
 	m       *metrics
 	top     topKeys // the most requested keys, for the operator console
 }
 
-// NewTiered chains tiers fastest first. Any may be omitted (no L1, no L2).
-func NewTiered(log *slog.Logger, reg prometheus.Registerer, backfillTimeout time.Duration, tiers ...Tier) *Tiered {
-	t := &Tiered{tiers: tiers, log: log, timeout: backfillTimeout, m: newMetrics(reg)}
-	for _, tier := range tiers {
-		if m, ok := tier.(*Memory); ok {
-			registerMemoryGauges(reg, m)
-		}
+// NewTiered builds the chain cfg describes.
+func NewTiered(cfg TieredConfig) (*Tiered, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
-	return t
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	t := &Tiered{l1: cfg.L1, l2: cfg.L2, log: log, timeout: cfg.BackfillTimeout, m: newMetrics(cfg.Registry)}
+	t.bf.init()
+	if t.l1 != nil {
+		registerMemoryGauges(cfg.Registry, t.l1)
+	}
+	return t, nil
 }
 
-// Tiers are the chained tiers, fastest first.
-func (t *Tiered) Tiers() []Tier { return t.tiers }
+// New builds the tiers cfg asks for: L1 when L1Bytes > 0, and L2 over blob
+// (bounded by cfg.L2MaxEntryBytes) when cfg.L2 is set.
+func New(cfg Config, blob store.Blob, log *slog.Logger, reg prometheus.Registerer) (*Tiered, error) {
+	tc := TieredConfig{BackfillTimeout: cfg.BackfillTimeout, Log: log, Registry: reg}
+	if cfg.L1Bytes > 0 {
+		tc.L1 = NewMemory(int64(cfg.L1Bytes))
+	}
+	if cfg.L2 {
+		b, err := NewBlob(BlobConfig{Store: blob, MaxEntryBytes: int64(cfg.L2MaxEntryBytes)})
+		if err != nil {
+			return nil, err
+		}
+		tc.L2 = b
+	}
+	return NewTiered(tc)
+}
+
+// MemoryStats is the memory tier's fill; false without an L1.
+func (t *Tiered) MemoryStats() (MemoryStats, bool) {
+	if t.l1 == nil {
+		return MemoryStats{}, false
+	}
+	return t.l1.Stats(), true
+}
 
 // Lookup is the L1 fast path: the entry when the memory tier holds it, with
 // no context, flight or store involved.
 func (t *Tiered) Lookup(key string) (*Entry, bool) {
-	if len(t.tiers) == 0 || t.tiers[0].Name() != "l1" {
+	if t.l1 == nil {
 		return nil, false
 	}
-	e, err := t.tiers[0].Get(context.Background(), key)
+	e, err := t.l1.Get(context.Background(), key)
 	if err != nil {
 		return nil, false
 	}
-	t.m.hit("l1", e)
+	t.m.hit(FromL1, e)
 	t.top.note(key, FromL1, e)
 	return e, true
 }
@@ -105,11 +139,14 @@ func (t *Tiered) Get(ctx context.Context, key string, render RenderFunc) (*Entry
 		e   *Entry
 		src Source
 	}
-	ch := t.flights.DoChan(key, func() (any, error) {
+	// A flight begun before a purge must not answer requests made after it:
+	// the generation is part of the flight's key.
+	gen := t.bf.generation()
+	ch := t.flights.DoChan(key+"\x00"+strconv.FormatUint(gen, 10), func() (any, error) {
 		// The flight outlives any one caller: a cancelled first request must
 		// not fail the others waiting on it.
 		fctx := context.WithoutCancel(ctx)
-		e, src, err := t.fill(fctx, key, render)
+		e, src, err := t.fill(fctx, key, gen, render)
 		return result{e, src}, err
 	})
 	select {
@@ -127,28 +164,22 @@ func (t *Tiered) Get(ctx context.Context, key string, render RenderFunc) (*Entry
 	}
 }
 
-// fill runs inside the flight: re-check every tier (another flight may have
+// fill runs inside the flight: re-check both tiers (another flight may have
 // just filled one), then render.
-func (t *Tiered) fill(ctx context.Context, key string, render RenderFunc) (*Entry, Source, error) {
+func (t *Tiered) fill(ctx context.Context, key string, gen uint64, render RenderFunc) (*Entry, Source, error) {
+	if t.l1 != nil {
+		if e, _ := t.read(ctx, FromL1, t.l1, key); e != nil {
+			return e, FromL1, nil
+		}
+	}
 	var tierErr error
-	for i, tier := range t.tiers {
-		start := time.Now()
-		e, err := tier.Get(ctx, key)
-		t.m.latency.WithLabelValues(tier.Name(), "get").Observe(time.Since(start).Seconds())
-		if err == nil {
-			t.m.hit(tier.Name(), e)
-			t.top.note(key, Source(tier.Name()), e)
-			t.backfill(ctx, key, e, t.tiers[:i])
-			return e, Source(tier.Name()), nil
+	if t.l2 != nil {
+		e, err := t.read(ctx, FromL2, t.l2, key)
+		if e != nil {
+			t.backfill(ctx, key, e, gen, false)
+			return e, FromL2, nil
 		}
-		t.m.misses.WithLabelValues(tier.Name()).Inc()
-		if !errors.Is(err, ErrMiss) {
-			t.m.errors.WithLabelValues(tier.Name(), "get").Inc()
-			t.log.Warn("cache tier read failed", "tier", tier.Name(), "key", key, "err", err)
-			if tierErr == nil {
-				tierErr = fmt.Errorf("cache tier %s: %w", tier.Name(), err)
-			}
-		}
+		tierErr = err
 	}
 	e, err := render(ctx)
 	if err != nil {
@@ -156,55 +187,33 @@ func (t *Tiered) fill(ctx context.Context, key string, render RenderFunc) (*Entr
 	}
 	t.m.renders.Inc()
 	t.top.note(key, FromRender, e)
-	t.backfill(ctx, key, e, t.tiers)
+	t.backfill(ctx, key, e, gen, true)
 	return e, FromRender, nil
 }
 
-// backfill copies an entry into the given (faster) tiers.
-//
-// The store writes are started before the memory write: once a caller can
-// see the entry in L1, Wait already covers the L2 write.
-func (t *Tiered) backfill(ctx context.Context, key string, e *Entry, tiers []Tier) {
-	var l1 Tier
-	for _, tier := range tiers {
-		if tier.Name() == "l1" {
-			l1 = tier
-			continue
-		}
-		t.wg.Add(1)
-		go func(tier Tier) {
-			defer t.wg.Done()
-			bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.timeout)
-			defer cancel()
-			start := time.Now()
-			err := tier.Set(bctx, key, e)
-			t.m.latency.WithLabelValues(tier.Name(), "set").Observe(time.Since(start).Seconds())
-			if err != nil {
-				t.m.errors.WithLabelValues(tier.Name(), "set").Inc()
-				t.log.Warn("cache back-fill failed", "tier", tier.Name(), "key", key, "err", err)
-			}
-		}(tier)
+// read asks one tier, counting and logging the outcome: the entry on a hit,
+// nil and nil on a miss, nil and the error when the tier failed.
+func (t *Tiered) read(ctx context.Context, src Source, tier Tier, key string) (*Entry, error) {
+	name := string(src)
+	start := time.Now()
+	e, err := tier.Get(ctx, key)
+	t.m.latency.WithLabelValues(name, "get").Observe(time.Since(start).Seconds())
+	if err == nil {
+		t.m.hit(src, e)
+		t.top.note(key, src, e)
+		return e, nil
 	}
-	if l1 != nil {
-		_ = l1.Set(ctx, key, e) // memory Set cannot fail
+	t.m.misses.WithLabelValues(name).Inc()
+	switch {
+	case errors.Is(err, ErrTooLarge):
+		// Someone wrote it, or the limit was lowered: worth an operator's look.
+		t.m.oversized.WithLabelValues(name, "get").Inc()
+		t.log.Warn("cache entry over the tier's size limit: treated as a miss", "tier", name, "key", key, "err", err)
+		return nil, nil
+	case errors.Is(err, ErrMiss):
+		return nil, nil
 	}
+	t.m.errors.WithLabelValues(name, "get").Inc()
+	t.log.Warn("cache tier read failed", "tier", name, "key", key, "err", err)
+	return nil, fmt.Errorf("cache tier %s: %w", name, err)
 }
-
-// Purge drops every variant of a SKU from every tier and reports how many
-// entries each tier removed.
-func (t *Tiered) Purge(ctx context.Context, sku string) (map[string]int, error) {
-	t.Wait() // a back-fill still in flight would re-add what we purge
-	out := map[string]int{}
-	var errs []error
-	for _, tier := range t.tiers {
-		n, err := tier.Purge(ctx, sku)
-		out[tier.Name()] = n
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", tier.Name(), err))
-		}
-	}
-	return out, errors.Join(errs...)
-}
-
-// Wait blocks until background back-fills have finished (tests, shutdown).
-func (t *Tiered) Wait() { t.wg.Wait() }

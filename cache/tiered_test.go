@@ -52,10 +52,22 @@ func (s *slowTier) setFail(err error) {
 	s.fail = err
 }
 
+// newTiered builds a chain whose back-fills end with the test.
+func newTiered(t testing.TB, cfg cache.TieredConfig) *cache.Tiered {
+	t.Helper()
+	cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	tiered, err := cache.NewTiered(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(tiered.Close)
+	return tiered
+}
+
 func TestTieredSingleflight(t *testing.T) {
 	l1 := cache.NewMemory(1 << 20)
 	l2 := &slowTier{m: map[string]*cache.Entry{}}
-	tiered := cache.NewTiered(slog.New(slog.NewTextHandler(io.Discard, nil)), nil, time.Second, l1, l2)
+	tiered := newTiered(t, cache.TieredConfig{L1: l1, L2: l2, BackfillTimeout: time.Second})
 	var renders atomic.Int32
 	render := func(context.Context) (*cache.Entry, error) {
 		renders.Add(1)
@@ -83,7 +95,7 @@ func TestTieredSingleflight(t *testing.T) {
 	}
 	// L2 hit back-fills L1.
 	l1b := cache.NewMemory(1 << 20)
-	t2 := cache.NewTiered(slog.New(slog.NewTextHandler(io.Discard, nil)), nil, time.Second, l1b, l2)
+	t2 := newTiered(t, cache.TieredConfig{L1: l1b, L2: l2, BackfillTimeout: time.Second})
 	if _, src, _ := t2.Get(context.Background(), "sku/k", render); src != cache.FromL2 {
 		t.Fatalf("source %s, want l2", src)
 	}
@@ -95,7 +107,7 @@ func TestTieredSingleflight(t *testing.T) {
 	down := errors.New("s3 down")
 	l2.setFail(down)
 	l1c := cache.NewMemory(1 << 20)
-	t3 := cache.NewTiered(slog.New(slog.NewTextHandler(io.Discard, nil)), nil, time.Second, l1c, l2)
+	t3 := newTiered(t, cache.TieredConfig{L1: l1c, L2: l2, BackfillTimeout: time.Second})
 	if e, src, err := t3.Get(context.Background(), "sku/other", render); err != nil || src != cache.FromRender || e == nil {
 		t.Fatalf("with L2 down: %v %s", err, src)
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -28,25 +27,6 @@ const adminToken = "console-browser-test-token-0123"
 // Screenshots of whole pages are written to docs/img/ with
 // UPDATE_SCREENSHOTS=1 (make screenshots), at this fixed viewport.
 const viewportW, viewportH = 1400, 1000
-
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{os.Getenv("CHROMIUM_BIN"), "/usr/bin/chromium"} {
-		if p != "" {
-			if _, err := os.Stat(p); err == nil {
-				return p
-			}
-		}
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium is missing: `make test` installs Debian's chromium and chromium-driver")
-	}
-	t.Skip("chromium is not installed (apt-get install chromium chromium-driver, or make test)")
-	return ""
-}
 
 // browser starts a headless Chromium with a fresh profile. The flags keep it
 // off the network: this machine's network is closed, and background

@@ -87,34 +87,62 @@ func RunLoad(ctx context.Context, cfg LoadConfig) *LoadResult {
 	ctx, cancel := context.WithTimeout(ctx, schedule+cfg.Timeout+5*time.Second)
 	defer cancel()
 
-	res := &LoadResult{
-		Tiers: map[string]int64{}, TierBytes: map[string]int64{}, Statuses: map[int]int64{},
-		Hist: hdrhistogram.New(1, 120_000_000, 3), HeaderRenders: map[int]int64{},
+	r := &loadRun{
+		cfg: cfg, bar: newProgressBar(cfg, total), seen: map[int]bool{},
+		res: &LoadResult{
+			Tiers: map[string]int64{}, TierBytes: map[string]int64{}, Statuses: map[int]int64{},
+			Hist: hdrhistogram.New(1, 120_000_000, 3), HeaderRenders: map[int]int64{},
+		},
 	}
-	var bar *progressbar.ProgressBar
-	if cfg.Progress {
-		out := cfg.ProgressOut
-		bar = progressbar.NewOptions(total,
-			progressbar.OptionSetWriter(out),
-			progressbar.OptionSetDescription(cfg.Label),
-			progressbar.OptionShowCount(),
-			progressbar.OptionSetWidth(30),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionClearOnFinish(),
-		)
-	}
-	var (
-		mu       sync.Mutex
-		wg       sync.WaitGroup
-		lastDone time.Time
-		seen     = map[int]bool{}
-	)
-	sem := make(chan struct{}, cfg.MaxInFlight)
 	start := time.Now().Add(10 * time.Millisecond)
 	measureStart := start.Add(time.Duration(cfg.Warmup) * interval)
-	sent := 0
-dispatch:
-	for i := range total {
+	sent := r.dispatch(ctx, start, interval)
+	r.wg.Wait()
+	if r.bar != nil {
+		_ = r.bar.Finish()
+	}
+	res := r.res
+	res.Scheduled = int64(max(total-cfg.Warmup, 0))
+	res.Dropped = int64(max(total-max(sent, cfg.Warmup), 0))
+	if r.lastDone.After(measureStart) {
+		res.Elapsed = r.lastDone.Sub(measureStart)
+	}
+	res.DistinctRequested = len(r.seen)
+	return res
+}
+
+// loadRun is one RunLoad in progress; mu guards what the requests record.
+type loadRun struct {
+	cfg LoadConfig
+	bar *progressbar.ProgressBar // nil without progress
+	wg  sync.WaitGroup
+
+	mu       sync.Mutex
+	res      *LoadResult
+	seen     map[int]bool
+	lastDone time.Time
+}
+
+func newProgressBar(cfg LoadConfig, total int) *progressbar.ProgressBar {
+	if !cfg.Progress {
+		return nil
+	}
+	return progressbar.NewOptions(total,
+		progressbar.OptionSetWriter(cfg.ProgressOut),
+		progressbar.OptionSetDescription(cfg.Label),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)
+}
+
+// dispatch starts request i at start + i×interval, or as soon after as a
+// slot is free, until every URL is sent or ctx ends; it returns how many
+// were sent.
+func (r *loadRun) dispatch(ctx context.Context, start time.Time, interval time.Duration) int {
+	sem := make(chan struct{}, r.cfg.MaxInFlight)
+	for i := range r.cfg.URLs {
 		due := start.Add(time.Duration(i) * interval)
 		if d := time.Until(due); d > 0 {
 			t := time.NewTimer(d)
@@ -122,69 +150,63 @@ dispatch:
 			case <-t.C:
 			case <-ctx.Done():
 				t.Stop()
-				break dispatch
+				return i
 			}
 		}
-		if i == cfg.Warmup && cfg.OnMeasureStart != nil {
-			cfg.OnMeasureStart()
+		if i == r.cfg.Warmup && r.cfg.OnMeasureStart != nil {
+			r.cfg.OnMeasureStart()
 		}
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
-			break dispatch
+			return i
 		}
-		sent++
-		wg.Add(1)
+		r.wg.Add(1)
 		go func() {
-			defer wg.Done()
+			defer r.wg.Done()
 			defer func() { <-sem }()
-			tier, status, n, err := fetch(ctx, cfg.Client, cfg.URLs[i], cfg.Timeout)
-			lat := time.Since(due)
-			mu.Lock()
-			defer mu.Unlock()
-			if bar != nil {
-				_ = bar.Add(1)
-			}
-			id := i
-			if cfg.IDs != nil {
-				id = cfg.IDs[i]
-			}
-			seen[id] = true
-			if err == nil && status == http.StatusOK && tier == "render" {
-				res.HeaderRenders[id]++
-			}
-			if i < cfg.Warmup {
-				return
-			}
-			res.Completed++
-			if now := time.Now(); now.After(lastDone) {
-				lastDone = now
-			}
-			if err != nil || status != http.StatusOK {
-				res.Errors++
-				if err == nil {
-					res.Statuses[status]++
-				}
-				return
-			}
-			res.OK++
-			res.Statuses[status]++
-			res.Tiers[tier]++
-			res.TierBytes[tier] += n
-			_ = res.Hist.RecordValue(max(lat.Microseconds(), 1))
+			tier, status, n, err := fetch(ctx, r.cfg.Client, r.cfg.URLs[i], r.cfg.Timeout)
+			r.record(i, time.Since(due), tier, status, n, err)
 		}()
 	}
-	wg.Wait()
-	if bar != nil {
-		_ = bar.Finish()
+	return len(r.cfg.URLs)
+}
+
+// record counts request i's outcome; latency counts from its due time.
+func (r *loadRun) record(i int, lat time.Duration, tier string, status int, n int64, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.bar != nil {
+		_ = r.bar.Add(1)
 	}
-	res.Scheduled = int64(max(total-cfg.Warmup, 0))
-	res.Dropped = int64(max(total-max(sent, cfg.Warmup), 0))
-	if lastDone.After(measureStart) {
-		res.Elapsed = lastDone.Sub(measureStart)
+	id := i
+	if r.cfg.IDs != nil {
+		id = r.cfg.IDs[i]
 	}
-	res.DistinctRequested = len(seen)
-	return res
+	r.seen[id] = true
+	res := r.res
+	if err == nil && status == http.StatusOK && tier == "render" {
+		res.HeaderRenders[id]++
+	}
+	if i < r.cfg.Warmup {
+		return
+	}
+	res.Completed++
+	if now := time.Now(); now.After(r.lastDone) {
+		r.lastDone = now
+	}
+	if err != nil || status != http.StatusOK {
+		res.Errors++
+		if err == nil {
+			res.Statuses[status]++
+		}
+		return
+	}
+	res.OK++
+	res.Statuses[status]++
+	res.Tiers[tier]++
+	res.TierBytes[tier] += n
+	_ = res.Hist.RecordValue(max(lat.Microseconds(), 1))
 }
 
 func fetch(ctx context.Context, client *http.Client, url string, timeout time.Duration) (tier string, status int, n int64, err error) {

@@ -16,6 +16,7 @@ import (
 	"github.com/edgeshelf/edgeshelf/cache"
 	"github.com/edgeshelf/edgeshelf/catalog"
 	"github.com/edgeshelf/edgeshelf/config"
+	"github.com/edgeshelf/edgeshelf/internal/bytesize"
 	"github.com/edgeshelf/edgeshelf/origin"
 	"github.com/edgeshelf/edgeshelf/store"
 	"github.com/edgeshelf/edgeshelf/transform"
@@ -100,14 +101,10 @@ func StartOrigin(ctx context.Context, layout Layout, blob, results store.Blob, t
 	r.SetLogger(log)
 	o := &Origin{done: make(chan struct{})}
 	reg := prometheus.NewRegistry()
-	var tiers []cache.Tier
-	if layout.L1Bytes > 0 {
-		tiers = append(tiers, cache.NewMemory(layout.L1Bytes))
+	cfg.Cache.L1Bytes, cfg.Cache.L2 = bytesize.Size(layout.L1Bytes), layout.L2 && results != nil
+	if o.tiered, err = cache.New(cfg.Cache, results, log, reg); err != nil {
+		return nil, err
 	}
-	if layout.L2 && results != nil {
-		tiers = append(tiers, cache.NewBlob(results, 0))
-	}
-	o.tiered = cache.NewTiered(log, reg, cfg.Cache.BackfillTimeout, tiers...)
 	o.server, err = origin.New(cfg.Origin, origin.Deps{
 		Catalog: cat, Store: blob, Renderer: countingRenderer{r, &o.Renders}, Cache: o.tiered,
 		Registry: reg, Log: log, Version: "bench",
@@ -133,5 +130,5 @@ func (o *Origin) Close() {
 	defer cancel()
 	_ = o.server.Shutdown(ctx)
 	<-o.done
-	o.tiered.Wait()
+	o.tiered.Close()
 }

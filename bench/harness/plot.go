@@ -15,113 +15,145 @@ import (
 // latency CDF per run (always), p99 vs request rate (several rates), hit
 // ratio vs L1 budget (several budgets) and vs catalog size (several sizes).
 func Plot(dir string, r *Results) ([]string, error) {
-	var files []string
-	save := func(p *plot.Plot, name string) error {
-		if err := p.Save(7*vg.Inch, 4.5*vg.Inch, filepath.Join(dir, name)); err != nil {
-			return err
+	p := &plotSet{dir: dir}
+	steps := []func(*Results) error{p.latencyCDF, p.p99VsRate, p.hitRatioVsBudget, p.vsCatalogSize}
+	for _, step := range steps {
+		if err := step(r); err != nil {
+			return p.files, err
 		}
-		files = append(files, name)
+	}
+	return p.files, nil
+}
+
+// plotSet saves plots into dir and remembers their names, so Plot can
+// return what it wrote even when a later plot fails.
+type plotSet struct {
+	dir   string
+	files []string
+}
+
+func (p *plotSet) save(pl *plot.Plot, name string) error {
+	if err := pl.Save(7*vg.Inch, 4.5*vg.Inch, filepath.Join(p.dir, name)); err != nil {
+		return err
+	}
+	p.files = append(p.files, name)
+	return nil
+}
+
+// latencyCDF draws one line per run.
+func (p *plotSet) latencyCDF(r *Results) error {
+	if len(r.Runs) == 0 {
 		return nil
 	}
-	// Latency CDF: one line per run at the first rate.
-	if len(r.Runs) > 0 {
-		p := plot.New()
-		p.Title.Text = "Latency CDF (open loop, from scheduled time)"
-		p.X.Label.Text = "latency (ms, log)"
-		p.Y.Label.Text = "fraction of requests"
-		p.X.Scale = plot.LogScale{}
-		p.X.Tick.Marker = plot.LogTicks{}
-		p.Legend.Top, p.Legend.Left = true, true
-		p.Add(plotter.NewGrid())
-		n := 0
-		for _, x := range r.Runs {
-			var xys plotter.XYs
-			for _, c := range x.CDF {
-				xys = append(xys, plotter.XY{X: max(c.Ms, 0.01), Y: c.Q})
-			}
-			if len(xys) == 0 {
-				continue
-			}
-			l, err := plotter.NewLine(xys)
-			if err != nil {
-				return files, err
-			}
-			l.Color = plotutil.Color(n)
-			l.Dashes = plotutil.Dashes(n / 7)
-			l.Width = vg.Points(1.5)
-			p.Add(l)
-			p.Legend.Add(fmt.Sprintf("%s %g/s", x.Label(), x.Rate), l)
-			n++
+	pl := plot.New()
+	pl.Title.Text = "Latency CDF (open loop, from scheduled time)"
+	pl.X.Label.Text = "latency (ms, log)"
+	pl.Y.Label.Text = "fraction of requests"
+	pl.X.Scale = plot.LogScale{}
+	pl.X.Tick.Marker = plot.LogTicks{}
+	pl.Legend.Top, pl.Legend.Left = true, true
+	pl.Add(plotter.NewGrid())
+	n := 0
+	for _, x := range r.Runs {
+		var xys plotter.XYs
+		for _, c := range x.CDF {
+			xys = append(xys, plotter.XY{X: max(c.Ms, 0.01), Y: c.Q})
 		}
-		if n > 0 {
-			if err := save(p, "latency-cdf.png"); err != nil {
-				return files, err
-			}
+		if len(xys) == 0 {
+			continue
 		}
+		l, err := plotter.NewLine(xys)
+		if err != nil {
+			return err
+		}
+		l.Color = plotutil.Color(n)
+		l.Dashes = plotutil.Dashes(n / 7)
+		l.Width = vg.Points(1.5)
+		pl.Add(l)
+		pl.Legend.Add(fmt.Sprintf("%s %g/s", x.Label(), x.Rate), l)
+		n++
 	}
-	series := func(xOf func(*RunResult) float64, yOf func(*RunResult) float64) (map[string]plotter.XYs, []string, int) {
-		m := map[string]plotter.XYs{}
-		var names []string
-		xs := map[float64]bool{}
-		for _, x := range r.Runs {
-			k := x.Label()
-			if _, ok := m[k]; !ok {
-				names = append(names, k)
-			}
-			m[k] = append(m[k], plotter.XY{X: xOf(x), Y: yOf(x)})
-			xs[xOf(x)] = true
-		}
-		for _, k := range names {
-			sort.Slice(m[k], func(i, j int) bool { return m[k][i].X < m[k][j].X })
-		}
-		return m, names, len(xs)
+	if n == 0 {
+		return nil
 	}
-	lines := func(title, xl, yl, name string, logX bool, m map[string]plotter.XYs, names []string) error {
-		p := plot.New()
-		p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, xl, yl
-		if logX {
-			p.X.Scale = plot.LogScale{}
-			p.X.Tick.Marker = plot.LogTicks{}
-		}
-		p.Add(plotter.NewGrid())
-		for i, k := range names {
-			l, pts, err := plotter.NewLinePoints(m[k])
-			if err != nil {
-				return err
-			}
-			l.Color, pts.Color = plotutil.Color(i), plotutil.Color(i)
-			pts.Shape = plotutil.Shape(i)
-			p.Add(l, pts)
-			p.Legend.Add(k, l, pts)
-		}
-		return save(p, name)
+	return p.save(pl, "latency-cdf.png")
+}
+
+func (p *plotSet) p99VsRate(r *Results) error {
+	m, names, nx := series(r, func(x *RunResult) float64 { return x.Rate }, func(x *RunResult) float64 { return x.Latency.P99 })
+	if nx <= 1 || r.Options.Scenario != "sweep-rate" {
+		return nil
 	}
-	if m, names, nx := series(func(x *RunResult) float64 { return x.Rate }, func(x *RunResult) float64 { return x.Latency.P99 }); nx > 1 && r.Options.Scenario == "sweep-rate" {
-		if err := lines("p99 latency vs request rate", "offered rate (req/s)", "p99 (ms)", "p99-vs-rate.png", false, m, names); err != nil {
-			return files, err
-		}
+	return p.lines("p99 latency vs request rate", "offered rate (req/s)", "p99 (ms)", "p99-vs-rate.png", false, m, names)
+}
+
+func (p *plotSet) hitRatioVsBudget(r *Results) error {
+	if r.Options.Scenario != "sweep-l1-budget" {
+		return nil
 	}
-	if r.Options.Scenario == "sweep-l1-budget" {
-		m := map[string]plotter.XYs{}
-		for _, x := range r.Runs {
-			mib := float64(x.L1Bytes) / (1 << 20)
-			m["cache hit ratio"] = append(m["cache hit ratio"], plotter.XY{X: mib, Y: x.CacheHitRatio})
-			m["byte hit ratio"] = append(m["byte hit ratio"], plotter.XY{X: mib, Y: x.ByteHitRatio})
-		}
-		if len(m["cache hit ratio"]) > 1 {
-			if err := lines("L1 hit ratio vs L1 budget", "L1 budget (MiB, log)", "hit ratio", "hit-ratio-vs-l1-budget.png", true, m, []string{"cache hit ratio", "byte hit ratio"}); err != nil {
-				return files, err
-			}
-		}
+	m := map[string]plotter.XYs{}
+	for _, x := range r.Runs {
+		mib := float64(x.L1Bytes) / (1 << 20)
+		m["cache hit ratio"] = append(m["cache hit ratio"], plotter.XY{X: mib, Y: x.CacheHitRatio})
+		m["byte hit ratio"] = append(m["byte hit ratio"], plotter.XY{X: mib, Y: x.ByteHitRatio})
 	}
-	if m, names, nx := series(func(x *RunResult) float64 { return float64(x.SKUs) }, func(x *RunResult) float64 { return x.CacheHitRatio }); nx > 1 && r.Options.Scenario == "catalog-growth" {
-		if err := lines("cache hit ratio vs catalog size", "SKUs (log)", "cache hit ratio", "hit-ratio-vs-skus.png", true, m, names); err != nil {
-			return files, err
-		}
-		m, names, _ = series(func(x *RunResult) float64 { return float64(x.SKUs) }, func(x *RunResult) float64 { return x.Latency.P99 })
-		if err := lines("p99 latency vs catalog size", "SKUs (log)", "p99 (ms)", "p99-vs-skus.png", true, m, names); err != nil {
-			return files, err
-		}
+	if len(m["cache hit ratio"]) <= 1 {
+		return nil
 	}
-	return files, nil
+	return p.lines("L1 hit ratio vs L1 budget", "L1 budget (MiB, log)", "hit ratio", "hit-ratio-vs-l1-budget.png", true, m, []string{"cache hit ratio", "byte hit ratio"})
+}
+
+func (p *plotSet) vsCatalogSize(r *Results) error {
+	skus := func(x *RunResult) float64 { return float64(x.SKUs) }
+	m, names, nx := series(r, skus, func(x *RunResult) float64 { return x.CacheHitRatio })
+	if nx <= 1 || r.Options.Scenario != "catalog-growth" {
+		return nil
+	}
+	if err := p.lines("cache hit ratio vs catalog size", "SKUs (log)", "cache hit ratio", "hit-ratio-vs-skus.png", true, m, names); err != nil {
+		return err
+	}
+	m, names, _ = series(r, skus, func(x *RunResult) float64 { return x.Latency.P99 })
+	return p.lines("p99 latency vs catalog size", "SKUs (log)", "p99 (ms)", "p99-vs-skus.png", true, m, names)
+}
+
+// series groups the runs by label into (x, y) lines sorted by x, and counts
+// the distinct x values.
+func series(r *Results, xOf, yOf func(*RunResult) float64) (map[string]plotter.XYs, []string, int) {
+	m := map[string]plotter.XYs{}
+	var names []string
+	xs := map[float64]bool{}
+	for _, x := range r.Runs {
+		k := x.Label()
+		if _, ok := m[k]; !ok {
+			names = append(names, k)
+		}
+		m[k] = append(m[k], plotter.XY{X: xOf(x), Y: yOf(x)})
+		xs[xOf(x)] = true
+	}
+	for _, k := range names {
+		sort.Slice(m[k], func(i, j int) bool { return m[k][i].X < m[k][j].X })
+	}
+	return m, names, len(xs)
+}
+
+// lines draws one line with points per name.
+func (p *plotSet) lines(title, xl, yl, name string, logX bool, m map[string]plotter.XYs, names []string) error {
+	pl := plot.New()
+	pl.Title.Text, pl.X.Label.Text, pl.Y.Label.Text = title, xl, yl
+	if logX {
+		pl.X.Scale = plot.LogScale{}
+		pl.X.Tick.Marker = plot.LogTicks{}
+	}
+	pl.Add(plotter.NewGrid())
+	for i, k := range names {
+		l, pts, err := plotter.NewLinePoints(m[k])
+		if err != nil {
+			return err
+		}
+		l.Color, pts.Color = plotutil.Color(i), plotutil.Color(i)
+		pts.Shape = plotutil.Shape(i)
+		pl.Add(l, pts)
+		pl.Legend.Add(k, l, pts)
+	}
+	return p.save(pl, name)
 }

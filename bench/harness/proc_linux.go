@@ -2,14 +2,9 @@ package harness
 
 import (
 	"os"
-	"os/exec"
 	"syscall"
 	"time"
 )
-
-func detach(cmd *exec.Cmd) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-}
 
 // cpuTime is the process's user + system CPU time so far.
 func cpuTime() time.Duration {

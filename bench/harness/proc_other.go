@@ -2,12 +2,8 @@
 
 package harness
 
-import (
-	"os/exec"
-	"time"
-)
+import "time"
 
-func detach(*exec.Cmd)       {}
 func cpuTime() time.Duration { return 0 }
 func resetPeakRSS()          {}
 func peakRSS() int64         { return 0 }

@@ -25,6 +25,7 @@ import (
 	"github.com/edgeshelf/edgeshelf/routing"
 	"github.com/edgeshelf/edgeshelf/store"
 	storefs "github.com/edgeshelf/edgeshelf/store/fs"
+	"github.com/edgeshelf/edgeshelf/store/s3/s3test"
 )
 
 func buildServer(ctx context.Context, out string) error {
@@ -66,11 +67,11 @@ func prepareStore(ctx context.Context, kind, tmp string, say func(string, ...any
 		return &soakStore{env: []string{"EDGESHELF_STORE=" + dir}, stop: func() {}}, nil
 	}
 	say("starting versitygw (S3) on loopback…")
-	srv, err := harness.StartS3(ctx, filepath.Join(tmp, "versitygw"))
+	srv, err := s3test.Launch(filepath.Join(tmp, "versitygw"))
 	if err != nil {
 		return nil, err
 	}
-	st, err := srv.Store(ctx, "soak")
+	st, err := harness.S3Store(ctx, srv, "soak")
 	if err != nil {
 		srv.Stop()
 		return nil, err

@@ -193,7 +193,9 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*parts, e
 	if p.renderer, err = transform.New(cfg.Transform); err != nil {
 		return nil, err
 	}
-	p.cache = newCache(cfg, p.blob, p.registry, log)
+	if p.cache, err = cache.New(cfg.Cache, p.blob, log, p.registry); err != nil {
+		return nil, err
+	}
 	p.rules, err = rulestore.New(ctx, rulestore.Options{
 		Config: cfg.Routing, Store: p.blob, Catalog: p.catalog, Poll: cfg.Origin.RoutingPoll, Registry: p.registry, Log: log,
 	})
@@ -207,18 +209,6 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*parts, e
 	p.rules.Engine().SetCarrierHealth(p.carriers)
 	go p.carriers.Run(ctx)
 	return p, nil
-}
-
-// newCache builds the cache tiers the config asks for.
-func newCache(cfg *config.Config, blob store.Blob, reg *prometheus.Registry, log *slog.Logger) *cache.Tiered {
-	var tiers []cache.Tier
-	if cfg.Cache.L1Bytes > 0 {
-		tiers = append(tiers, cache.NewMemory(int64(cfg.Cache.L1Bytes)))
-	}
-	if cfg.Cache.L2 {
-		tiers = append(tiers, cache.NewBlob(blob, 0))
-	}
-	return cache.NewTiered(log, reg, cfg.Cache.BackfillTimeout, tiers...)
 }
 
 // runDecisionLog starts the decision log, when enabled. It outlives ctx:
@@ -264,7 +254,7 @@ func listenAndServe(ctx context.Context, cfg *config.Config, log *slog.Logger, s
 	if err := srv.Shutdown(context.Background()); err != nil {
 		log.Error("shutdown", "err", err)
 	}
-	p.cache.Wait()
+	p.cache.Close() // the last back-fills to L2 land before the process exits
 	log.Info("stopped")
 	return nil
 }

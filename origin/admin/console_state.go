@@ -8,7 +8,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/edgeshelf/edgeshelf/cache"
 	"github.com/edgeshelf/edgeshelf/internal/problem"
 	"github.com/edgeshelf/edgeshelf/routing"
 	"github.com/edgeshelf/edgeshelf/routing/rulestore"
@@ -24,10 +23,8 @@ func (h *Handler) consoleCache(c *fiber.Ctx) error {
 		keys[i] = k.Key
 	}
 	out := fiber.Map{"stats": stats, "variants": h.variants.Describe(h.Catalog.Current(), keys)}
-	for _, t := range h.variants.Cache().Tiers() {
-		if m, ok := t.(*cache.Memory); ok {
-			out["l1"] = fiber.Map{"bytes": m.Bytes(), "budget": m.Budget(), "entries": m.Len(), "evictions": m.Evictions()}
-		}
+	if l1, ok := h.variants.Cache().MemoryStats(); ok {
+		out["l1"] = l1
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(out)

@@ -6,8 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -364,13 +362,4 @@ func BenchmarkRouteHTTP(b *testing.B) {
 			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 		})
 	}
-}
-
-func writeKeyFileB(b *testing.B) string {
-	b.Helper()
-	p := filepath.Join(b.TempDir(), "keys")
-	if err := os.WriteFile(p, []byte("k1:"+strings.Repeat("cd", 32)+"\n"), 0o600); err != nil {
-		b.Fatal(err)
-	}
-	return p
 }

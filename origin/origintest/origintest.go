@@ -112,8 +112,7 @@ func Start(t testing.TB, opts Options) *Harness {
 		}
 		FreshInventory(t, blob, now().Add(-10*time.Second))
 	}
-	ctx := context.Background()
-	cat, err := catalog.NewSource(ctx, blob, cfg.Catalog, log)
+	cat, err := catalog.NewSource(context.Background(), blob, cfg.Catalog, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,50 +125,72 @@ func Start(t testing.TB, opts Options) *Harness {
 	}
 	r.SetLogger(log)
 	counting := &CountingRenderer{Renderer: r}
-	reg := prometheus.NewRegistry()
-	h := &Harness{Config: cfg, Store: blob, Catalog: cat, Registry: reg, Renders: &counting.N}
-	tc := cache.TieredConfig{BackfillTimeout: cfg.Cache.BackfillTimeout, Log: log, Registry: reg}
-	if !opts.NoL1 && cfg.Cache.L1Bytes > 0 {
-		h.Memory = cache.NewMemory(int64(cfg.Cache.L1Bytes))
-		tc.L1 = h.Memory
-	}
-	if !opts.NoL2 && cfg.Cache.L2 {
-		if tc.L2, err = cache.NewBlob(cache.BlobConfig{Store: blob, MaxEntryBytes: cache.DefaultL2MaxEntryBytes}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if h.Cache, err = cache.NewTiered(tc); err != nil {
-		t.Fatal(err)
-	}
-	h.Rules, err = rulestore.New(ctx, rulestore.Options{
-		Config: cfg.Routing, Store: blob, Catalog: cat, Poll: cfg.Origin.RoutingPoll,
-		Clock: opts.RoutingClock, Registry: reg, Log: log,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pollCtx, stopPoll := context.WithCancel(ctx)
-	polling := make(chan struct{})
-	go func() {
-		defer close(polling)
-		h.Rules.Run(pollCtx)
-	}()
-	t.Cleanup(func() { stopPoll(); <-polling })
-	h.Carriers, err = carrierhealth.New(cfg.Carriers, cat, reg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.Rules.Engine().SetCarrierHealth(h.Carriers)
-	h.Decisions = decisionlog.NewWriter(blob, decisionlog.Options{
-		FlushEvery: cfg.Decisions.FlushEvery, Batch: cfg.Decisions.Batch, MaxBuffered: cfg.Decisions.Buffer, Registry: reg, Log: log})
+	h := &Harness{Config: cfg, Store: blob, Catalog: cat, Registry: prometheus.NewRegistry(), Renders: &counting.N}
+	h.startCache(t, opts, log)
+	h.startRouting(t, opts, log)
 	h.Server, err = origin.New(cfg.Origin, origin.Deps{
-		Catalog: cat, Store: blob, Renderer: counting, Cache: h.Cache, Registry: reg, Log: log, Version: "test",
+		Catalog: cat, Store: blob, Renderer: counting, Cache: h.Cache, Registry: h.Registry, Log: log, Version: "test",
 		Router: h.Rules.Engine(), Rules: h.Rules,
 		Carriers: h.Carriers, Decisions: h.Decisions, Expansion: cfg.Expansion,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.serve(t)
+	return h
+}
+
+// startCache builds the tiers the config and options ask for.
+func (h *Harness) startCache(t testing.TB, opts Options, log *slog.Logger) {
+	t.Helper()
+	cfg := h.Config.Cache
+	tc := cache.TieredConfig{BackfillTimeout: cfg.BackfillTimeout, Log: log, Registry: h.Registry}
+	if !opts.NoL1 && cfg.L1Bytes > 0 {
+		h.Memory = cache.NewMemory(int64(cfg.L1Bytes))
+		tc.L1 = h.Memory
+	}
+	var err error
+	if !opts.NoL2 && cfg.L2 {
+		if tc.L2, err = cache.NewBlob(cache.BlobConfig{Store: h.Store, MaxEntryBytes: int64(cfg.L2MaxEntryBytes)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if h.Cache, err = cache.NewTiered(tc); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// startRouting loads the rules store (its poller runs until the test
+// ends), the carrier breakers and the decision log.
+func (h *Harness) startRouting(t testing.TB, opts Options, log *slog.Logger) {
+	t.Helper()
+	cfg := h.Config
+	var err error
+	h.Rules, err = rulestore.New(context.Background(), rulestore.Options{
+		Config: cfg.Routing, Store: h.Store, Catalog: h.Catalog, Poll: cfg.Origin.RoutingPoll,
+		Clock: opts.RoutingClock, Registry: h.Registry, Log: log,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pollCtx, stopPoll := context.WithCancel(context.Background())
+	polling := make(chan struct{})
+	go func() {
+		defer close(polling)
+		h.Rules.Run(pollCtx)
+	}()
+	t.Cleanup(func() { stopPoll(); <-polling })
+	if h.Carriers, err = carrierhealth.New(cfg.Carriers, h.Catalog, h.Registry, log); err != nil {
+		t.Fatal(err)
+	}
+	h.Rules.Engine().SetCarrierHealth(h.Carriers)
+	h.Decisions = decisionlog.NewWriter(h.Store, decisionlog.Options{
+		FlushEvery: cfg.Decisions.FlushEvery, Batch: cfg.Decisions.Batch, MaxBuffered: cfg.Decisions.Buffer, Registry: h.Registry, Log: log})
+}
+
+// serve serves the origin on a loopback port until the test ends.
+func (h *Harness) serve(t testing.TB) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -191,7 +212,6 @@ func Start(t testing.TB, opts Options) *Harness {
 	// before fiber's listener starts is a no-op, and Serve would then run
 	// forever (a test that never sends a request hung this way).
 	waitServing(t, h.URL)
-	return h
 }
 
 // Response is a finished response: its body is read and closed.

@@ -19,7 +19,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/edgeshelf/edgeshelf/internal/modroot"
 	"github.com/edgeshelf/edgeshelf/store/s3"
 )
 
@@ -42,7 +41,7 @@ type Server struct {
 	SecretKey string
 	Dir       string // posix backend root; the bucket's objects are files below Dir/Bucket
 
-	tb   testing.TB
+	tb   testing.TB // nil for Launch's servers
 	bin  string
 	addr string
 	home string // versitygw's HOME, apart from Dir where every directory is a bucket
@@ -57,31 +56,66 @@ type Server struct {
 // is stopped when the test ends; its output is logged only if the test failed.
 func Start(tb testing.TB) *Server {
 	tb.Helper()
-	bin := findBinary(tb)
+	s, err := launch(findBinary(tb), tb.TempDir(), tb.TempDir())
+	if s != nil {
+		s.tb = tb
+		tb.Cleanup(func() {
+			s.Stop()
+			if tb.Failed() {
+				tb.Logf("versitygw output:\n%s", s.out.String())
+			}
+		})
+	}
+	if err != nil {
+		tb.Fatalf("s3test: %v", err) // the cleanup logs its output
+	}
+	return s
+}
+
+// Launch is Start for programs without a testing.TB (the bench harness and
+// the soak): versitygw keeps its data and HOME below dir, and the caller
+// must Stop it. Errors carry versitygw's output.
+func Launch(dir string) (*Server, error) {
+	bin, err := FindBinary()
+	if err != nil {
+		return nil, err
+	}
+	data, home := filepath.Join(dir, "s3"), filepath.Join(dir, "home")
+	for _, d := range []string{data, home} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	s, err := launch(bin, data, home)
+	if err != nil {
+		if s != nil {
+			s.Stop()
+			err = fmt.Errorf("%w\n%s", err, s.out.String())
+		}
+		return nil, err
+	}
+	return s, nil
+}
+
+// launch starts bin on a free port and creates the bucket. On failure the
+// returned server (when not nil) holds the output and must be stopped.
+func launch(bin, dir, home string) (*Server, error) {
 	s := &Server{
 		Bucket:    Bucket,
 		AccessKey: AccessKey,
 		SecretKey: SecretKey,
-		Dir:       tb.TempDir(),
-		home:      tb.TempDir(),
-		tb:        tb,
+		Dir:       dir,
+		home:      home,
 		bin:       bin,
 		out:       &syncBuffer{},
 	}
-	tb.Cleanup(func() {
-		s.Stop()
-		if tb.Failed() {
-			tb.Logf("versitygw output:\n%s", s.out.String())
-		}
-	})
-
 	// The free port is found by binding and releasing it, so another
 	// process can take it in between: try a few.
 	var err error
 	for range 3 {
 		s.addr, err = freeAddr()
 		if err != nil {
-			break
+			return nil, err
 		}
 		s.Endpoint = "http://" + s.addr
 		if err = s.run(); err == nil {
@@ -89,12 +123,12 @@ func Start(tb testing.TB) *Server {
 		}
 	}
 	if err != nil {
-		tb.Fatalf("s3test: start versitygw: %v", err) // the cleanup logs its output
+		return s, fmt.Errorf("start versitygw: %w", err)
 	}
 	if err := s.createBucket(); err != nil {
-		tb.Fatalf("s3test: create bucket: %v", err)
+		return s, fmt.Errorf("create bucket: %w", err)
 	}
-	return s
+	return s, nil
 }
 
 // Stop kills the server, as an outage would: no graceful shutdown. It is a
@@ -114,7 +148,7 @@ func (s *Server) Stop() {
 // Restart stops the server if it runs and starts it again on the same port
 // and directory, so stores built before keep working and see the old objects.
 // Like Start it ends the test on failure, so call it from the goroutine of the
-// test that started the server.
+// test that started the server (servers from Start only).
 func (s *Server) Restart() {
 	s.tb.Helper()
 	s.Stop()
@@ -145,6 +179,14 @@ func (s *Server) Store(tb testing.TB, prefix string) *s3.Store {
 		tb.Fatalf("s3test: %v", err)
 	}
 	return st
+}
+
+// Open is Store for programs without a testing.TB, with cfg's connection
+// settings (start from Config) aimed at this server.
+func (s *Server) Open(ctx context.Context, prefix string, cfg s3.Config) (*s3.Store, error) {
+	cfg.Endpoint, cfg.PathStyle = s.Endpoint, true
+	cfg.AccessKeyID, cfg.SecretAccessKey = s.AccessKey, s.SecretKey
+	return s3.New(ctx, s.Bucket, prefix, cfg)
 }
 
 // run starts versitygw on s.addr and waits until it answers HTTP.
@@ -236,41 +278,6 @@ func freeAddr() (string, error) {
 	}
 	addr := l.Addr().String()
 	return addr, l.Close()
-}
-
-// findBinary returns the versitygw to run, or ends the test: it fails when
-// $CI is set (CI must not go green by testing nothing), else it skips.
-func findBinary(tb testing.TB) string {
-	tb.Helper()
-	p, err := FindBinary()
-	switch {
-	case err == nil:
-		return p
-	case os.Getenv("VERSITYGW_BIN") != "" || os.Getenv("CI") != "":
-		tb.Fatalf("s3test: %v; run `make tools` to install versitygw", err)
-	}
-	tb.Skip("run `make tools` to install versitygw")
-	return ""
-}
-
-// FindBinary is $VERSITYGW_BIN, or bin/versitygw in the module root (`make
-// tools` installs it there). The bench harness uses it too.
-func FindBinary() (string, error) {
-	if p := os.Getenv("VERSITYGW_BIN"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			return "", fmt.Errorf("VERSITYGW_BIN: %w", err)
-		}
-		return p, nil
-	}
-	root, err := modroot.Find()
-	if err != nil {
-		return "", err
-	}
-	p := filepath.Join(root, "bin", "versitygw")
-	if _, err := os.Stat(p); err != nil {
-		return "", fmt.Errorf("versitygw not found (VERSITYGW_BIN unset): %w", err)
-	}
-	return p, nil
 }
 
 // syncBuffer collects the output of versitygw, written from its pipes'
