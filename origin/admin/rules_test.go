@@ -1,20 +1,12 @@
 package admin_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"regexp"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
-	"github.com/edgeshelf/edgeshelf/catalog"
-	"github.com/edgeshelf/edgeshelf/config"
 	"github.com/edgeshelf/edgeshelf/origin/origintest"
 	"github.com/edgeshelf/edgeshelf/routing"
 	"github.com/edgeshelf/edgeshelf/routing/rulestore"
@@ -63,6 +55,10 @@ func wawDown(t testing.TB, version string) string {
 	return strings.Replace(origintest.ReadDemo(t, routing.ActiveKey), `version: "`+origintest.DemoRulesVersion+`"`, `version: "`+version+`"`, 1) +
 		"  - {kind: exclude, hub: eu-waw, reason: inventory count}\n"
 }
+
+// The rules store's own behaviour (polling, the file watch, hot reloads
+// under load, the demo reference) is tested in routing/rulestore; these
+// tests cover the HTTP API over it.
 
 func TestPutRulesInvalid(t *testing.T) {
 	h := origintest.StartRouting(t, nil)
@@ -125,16 +121,6 @@ func TestPutRulesInvalid(t *testing.T) {
 	}
 	if a := routePL(t, h); a.RulesVersion != origintest.DemoRulesVersion {
 		t.Errorf("rules_version %s after refused PUTs", a.RulesVersion)
-	}
-}
-
-// The demo inventory keeps every outcome the demo reference pins.
-func TestDemoReferenceHolds(t *testing.T) {
-	h := origintest.StartRouting(t, nil)
-	resp, body := putRules(t, h, "?dry_run=1", origintest.ReadDemo(t, routing.ActiveKey))
-	ch := decodeChange(t, resp, body, 200)
-	if ch.Activated || !ch.DryRun || ch.Report == nil || ch.Report.Orders != 10 || ch.Report.Changed != 0 || len(ch.Unmet) != 0 || ch.ReferenceError != "" {
-		t.Fatalf("demo rules on the demo reference and inventory: %+v", ch)
 	}
 }
 
@@ -242,201 +228,4 @@ func TestRollbackRefusesStaleVersion(t *testing.T) {
 	if a := routePL(t, h); a.RulesVersion != origintest.DemoRulesVersion {
 		t.Errorf("after a refused rollback: %s", a.RulesVersion)
 	}
-}
-
-var rejectedPoll = regexp.MustCompile(`(?m)^edgeshelf_routing_rules_rejected_total\{via="poll"\} (\d+)$`)
-
-func rejectedByPoll(t testing.TB, h *origintest.Harness) string {
-	t.Helper()
-	_, body := h.Get(t, "/metrics")
-	if m := rejectedPoll.FindSubmatch(body); m != nil {
-		return string(m[1])
-	}
-	return "0"
-}
-
-// Another replica (or a hand edit) writes the store directly: this replica
-// picks up rules, inventory and catalog changes by polling, and a broken
-// rules file is counted once while the last good rules keep serving.
-func TestRulesPolling(t *testing.T) {
-	const poll = 20 * time.Millisecond
-	h := origintest.StartRouting(t, func(c *config.Config) { c.Origin.RoutingPoll = poll })
-	const within = 5 * time.Second
-
-	origintest.WriteStoreFile(t, h.Store, routing.ActiveKey, wawDown(t, "from-another-replica"))
-	origintest.WaitFor(t, within, "the new rules file serves", func() bool { return routePL(t, h).RulesVersion == "from-another-replica" })
-	if a := routePL(t, h); a.Node.ID != "central" {
-		t.Errorf("new rules route PL from %s", a.Node.ID)
-	}
-
-	origintest.WriteStoreFile(t, h.Store, routing.ActiveKey, "version: broken\nrules:\n  - kind: teleport\n")
-	origintest.WaitFor(t, within, "the broken file is counted", func() bool { return rejectedByPoll(t, h) == "1" })
-	time.Sleep(10 * poll)
-	if n := rejectedByPoll(t, h); n != "1" {
-		t.Errorf("a broken file was counted %s times over 10 polls, want once", n)
-	}
-	if a := routePL(t, h); a.RulesVersion != "from-another-replica" {
-		t.Errorf("a broken file replaced the rules: %s", a.RulesVersion)
-	}
-
-	// Back to the demo rules; then a feed reports 1 unit left in Warsaw.
-	origintest.WriteStoreFile(t, h.Store, routing.ActiveKey, origintest.ReadDemo(t, routing.ActiveKey))
-	origintest.WaitFor(t, within, "the demo rules serve again", func() bool { return routePL(t, h).RulesVersion == origintest.DemoRulesVersion })
-	if a := routePL(t, h); a.Node.ID != "eu-waw" {
-		t.Fatalf("demo rules route PL from %s", a.Node.ID)
-	}
-	origintest.WriteStoreFile(t, h.Store, "inventory/eu-waw.json", fmt.Sprintf(`{"seq": 2, "as_of": %q, "items": {"amber-oud-50ml": 1}}`, origintest.RouteNow.Add(-time.Second).Format(time.RFC3339)))
-	origintest.WaitFor(t, within, "the new snapshot routes around Warsaw", func() bool { return routePL(t, h).Node.ID == "central" })
-	if r, _ := origintest.ReasonOf(routePL(t, h).Alternatives, "eu-waw"); r != routing.ReasonBelowMin {
-		t.Errorf("eu-waw reason %q, want %s", r, routing.ReasonBelowMin)
-	}
-
-	// The catalog renames the central warehouse: the rules are rebound and
-	// the badge follows.
-	cat := origintest.StoreData(t, h.Store, catalog.Key)
-	origintest.WriteStoreFile(t, h.Store, catalog.Key, strings.NewReplacer("name: Central warehouse", "name: Frankfurt warehouse",
-		"pl-PL: magazynu centralnego", "pl-PL: magazynu we Frankfurcie").Replace(cat))
-	if changed, err := h.Catalog.Reload(context.Background()); !changed || err != nil {
-		t.Fatalf("catalog reload: %v %v", changed, err)
-	}
-	origintest.WaitFor(t, within, "the badge names the renamed warehouse", func() bool {
-		return strings.Contains(routePL(t, h).Badge, "magazynu we Frankfurcie")
-	})
-	// A catalog that drops a hub the rules name keeps the old pair serving.
-	origintest.WriteStoreFile(t, h.Store, catalog.Key, dropHub(t, cat, "us-east"))
-	if _, err := h.Catalog.Reload(context.Background()); err != nil {
-		t.Fatalf("catalog without us-east: %v", err)
-	}
-	origintest.WaitFor(t, within, "the misfit catalog is counted", func() bool {
-		_, body := h.Get(t, "/metrics")
-		return strings.Contains(string(body), `edgeshelf_routing_rules_rejected_total{via="catalog"} 1`)
-	})
-	if a := routePL(t, h); a.RulesVersion != origintest.DemoRulesVersion || !strings.Contains(a.Badge, "magazynu we Frankfurcie") {
-		t.Errorf("after a catalog the rules do not fit: %s, %q", a.RulesVersion, a.Badge)
-	}
-}
-
-// dropHub removes one hub's block from catalog.yaml text.
-func dropHub(t testing.TB, cat, id string) string {
-	t.Helper()
-	start := strings.Index(cat, "  - id: "+id+"\n")
-	if start < 0 {
-		t.Fatalf("no hub %s", id)
-	}
-	end := strings.Index(cat[start+1:], "  - id: ")
-	if next := strings.Index(cat[start:], "\ncarriers:"); end < 0 || next < end {
-		end = next
-	}
-	return cat[:start] + cat[start+1+end:]
-}
-
-// TestHotReloadUnderLoad replaces the rules 50 times through the admin API
-// while clients route continuously: no request fails, and every answer
-// names a rules version that was in force (already PUT, or being PUT).
-func TestHotReloadUnderLoad(t *testing.T) {
-	h := origintest.StartRouting(t, nil)
-	base := origintest.ReadDemo(t, routing.ActiveKey)
-	var inForce sync.Map
-	inForce.Store(origintest.DemoRulesVersion, true)
-
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	var requests, failures atomic.Int64
-	var mu sync.Mutex
-	var problems []string
-	fail := func(format string, args ...any) {
-		failures.Add(1)
-		mu.Lock()
-		defer mu.Unlock()
-		if len(problems) < 10 {
-			problems = append(problems, fmt.Sprintf(format, args...))
-		}
-	}
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
-	bodies := []string{
-		origintest.OrderJSON("amber-oud-50ml", 1, "PL", "pl-PL"),
-		origintest.OrderJSON("rose-absolute-30ml", 1, "US", "en-US"),
-		`{"lines":[{"sku":"amber-oud-50ml","qty":1},{"sku":"label-tee","qty":2}],"destination":{"country":"DE"},"locale":"de-DE","total":120}`,
-	}
-	for g := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				var resp *http.Response
-				var err error
-				if (g+i)%4 == 0 {
-					resp, err = client.Get(h.URL + "/route?sku=label-hoodie&country=GB&locale=en-GB")
-				} else {
-					resp, err = client.Post(h.URL+"/route", "application/json", strings.NewReader(bodies[(g+i)%len(bodies)]))
-				}
-				requests.Add(1)
-				if err != nil {
-					fail("request: %v", err)
-					continue
-				}
-				body, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != 200 {
-					fail("status %d: %s", resp.StatusCode, body)
-					continue
-				}
-				var a struct {
-					RulesVersion string `json:"rules_version"`
-				}
-				if err := json.Unmarshal(body, &a); err != nil {
-					fail("body %s: %v", body, err)
-					continue
-				}
-				if _, ok := inForce.Load(a.RulesVersion); !ok {
-					fail("rules_version %q was never in force", a.RulesVersion)
-				}
-			}
-		}()
-	}
-
-	const swaps = 50
-	for i := 1; i <= swaps; i++ {
-		version := fmt.Sprintf("hot-%02d", i)
-		src := strings.Replace(base, `version: "`+origintest.DemoRulesVersion+`"`, `version: "`+version+`"`, 1)
-		if i%2 == 1 {
-			src += fmt.Sprintf("  - {kind: exclude, hub: eu-waw, reason: \"drill %d\"}\n", i)
-		}
-		inForce.Store(version, true)
-		resp, body := putRules(t, h, "", src)
-		if resp.StatusCode != 200 {
-			t.Fatalf("PUT %s: %d %s", version, resp.StatusCode, body)
-		}
-	}
-	before := requests.Load()
-	origintest.WaitFor(t, 10*time.Second, "requests after the last swap", func() bool { return requests.Load() > before+50 })
-	close(stop)
-	wg.Wait()
-
-	if failures.Load() > 0 {
-		t.Errorf("%d of %d requests failed, e.g. %q", failures.Load(), requests.Load(), problems)
-	}
-	if requests.Load() < 2*swaps {
-		t.Errorf("only %d requests during %d swaps", requests.Load(), swaps)
-	}
-	if a := routePL(t, h); a.RulesVersion != "hot-50" || a.Node.ID != "eu-waw" {
-		t.Errorf("after the last swap: %s from %s", a.RulesVersion, a.Node.ID)
-	}
-	if v := versions(t, h); len(v.Versions) != swaps+1 || !v.Versions[swaps].Active {
-		t.Errorf("%d versions stored, want the archived demo rules and %d", len(v.Versions), swaps)
-	}
-	t.Logf("%d requests, %d swaps", requests.Load(), swaps)
-}
-
-// TestRulesWatch: on a directory store a rules file written by hand is
-// applied through the file watch, with polling turned off.
-func TestRulesWatch(t *testing.T) {
-	h := origintest.StartRouting(t, func(c *config.Config) { c.Origin.RoutingPoll = 0 })
-	origintest.WriteStoreFile(t, h.Store, routing.ActiveKey, wawDown(t, "written-by-hand"))
-	origintest.WaitFor(t, 5*time.Second, "the watched rules file serves", func() bool { return routePL(t, h).RulesVersion == "written-by-hand" })
 }
