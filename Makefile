@@ -25,7 +25,7 @@ CHROMIUM_PACKAGES := chromium chromium-driver
 VERSITYGW_BIN ?= $(BIN)/versitygw
 CONSOLE_MODULES := console/web/node_modules/.package-lock.json
 
-.PHONY: all run test lint vulncheck bench fuzz tools vips build clean demo config-table k8s-check bench-report console console-deps chromium screenshots soak
+.PHONY: all run test lint vulncheck bench fuzz tools vips build clean demo config-table k8s-check bench-report console console-deps chromium screenshots soak soak-flap
 
 all: lint test
 
@@ -160,3 +160,9 @@ bench-report: vips $(BIN)/versitygw
 SOAK_FLAGS ?= --duration 5m --warmup 2m --interval 10s
 soak: build $(BIN)/versitygw
 	VERSITYGW_BIN=$(VERSITYGW_BIN) $(GO) run ./bench/soak --binary $(BIN)/edgeshelf $(SOAK_FLAGS)
+
+## soak-flap: the soak for 30 min with S3 taken down and up again every minute (refused,
+## then black-holed connections); also fails when an answer takes past the request deadline + 2 s
+SOAK_FLAP_FLAGS ?= --duration 30m --warmup 5m --interval 30s --s3-flap 1m
+soak-flap: build $(BIN)/versitygw
+	VERSITYGW_BIN=$(VERSITYGW_BIN) $(GO) run ./bench/soak --binary $(BIN)/edgeshelf $(SOAK_FLAP_FLAGS)

@@ -38,6 +38,10 @@ type options struct {
 	workers                    int
 	maxGrowth                  float64 // percent
 	seed                       uint64
+	// s3Flap, when set, takes S3 down and up again every s3Flap (s3 store
+	// only): misses may then answer 503 + Retry-After, but every answer
+	// must come within the request deadline + 2 s.
+	s3Flap time.Duration
 }
 
 func main() {
@@ -52,6 +56,7 @@ func main() {
 	flag.IntVar(&opts.workers, "workers", 4, "concurrent clients")
 	flag.Float64Var(&opts.maxGrowth, "max-growth", 5, "largest growth of RSS and goroutines after the warm-up, in percent (exclusive)")
 	flag.Uint64Var(&opts.seed, "seed", 1, "traffic mix seed")
+	flag.DurationVar(&opts.s3Flap, "s3-flap", 0, "take S3 down and up again every interval (refused, then black-holed connections); 0: never")
 	flag.Parse()
 	if err := opts.validate(); err != nil {
 		fmt.Fprintln(os.Stderr, "soak:", err)
@@ -77,6 +82,8 @@ func (o options) validate() error {
 		return errors.New("--interval must be positive")
 	case o.warmup < 0 || o.warmup+2*o.interval > o.duration:
 		return errors.New("--warmup must leave at least two sampling intervals of --duration")
+	case o.s3Flap < 0 || o.s3Flap > 0 && o.store != "s3":
+		return errors.New("--s3-flap needs --store s3 and a positive interval")
 	case o.store != "s3" && o.store != "fs":
 		return fmt.Errorf("--store %q: want s3 or fs", o.store)
 	case o.workers < 1 || o.workers > 64:
@@ -105,7 +112,7 @@ func run(ctx context.Context, opts options, stdout, stderr io.Writer) (verdict, 
 			return verdict{}, err
 		}
 	}
-	st, err := prepareStore(ctx, opts.store, tmp, say)
+	st, err := prepareStore(ctx, opts.store, tmp, opts.s3Flap, say)
 	if err != nil {
 		return verdict{}, err
 	}
@@ -121,6 +128,11 @@ func run(ctx context.Context, opts options, stdout, stderr io.Writer) (verdict, 
 	tr, err := newTraffic(srv.base, srv.token, opts)
 	if err != nil {
 		return verdict{}, err
+	}
+	if st.flap != nil {
+		flapCtx, stopFlap := context.WithCancel(ctx)
+		defer stopFlap()
+		go st.flap.run(flapCtx, say)
 	}
 	samples, err := soak(ctx, srv, tr, opts, stdout)
 	if err != nil {

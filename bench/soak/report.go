@@ -102,6 +102,15 @@ func evaluate(samples []sample, opts options, tr trafficStats, peakRSS int64, st
 	if tr.requests == 0 {
 		v.problems = append(v.problems, "no request was answered")
 	}
+	if opts.s3Flap > 0 {
+		var slowest time.Duration
+		for _, d := range tr.slowest {
+			slowest = max(slowest, d)
+		}
+		if slowest > flapRequestTimeout+flapGrace {
+			v.problems = append(v.problems, deadlineProblem(slowest))
+		}
+	}
 	if stopErr != nil {
 		v.problems = append(v.problems, "graceful stop: "+stopErr.Error())
 	}
@@ -141,6 +150,10 @@ func (v verdict) print(w io.Writer, opts options) {
 	}
 	fmt.Fprintf(w, "  requests    %d, %d failed (%s)\n", v.traffic.requests, v.traffic.failures, strings.Join(parts, ", "))
 	fmt.Fprintf(w, "  slowest     %s\n", strings.Join(slowest, ", "))
+	if opts.s3Flap > 0 {
+		fmt.Fprintf(w, "  S3 flapped every %s: %d answers were 503 + Retry-After (shed while it was down); deadline %s + %s\n",
+			opts.s3Flap, v.traffic.shed, flapRequestTimeout, flapGrace)
+	}
 	if v.ok() {
 		fmt.Fprintln(w, "PASS")
 		return

@@ -45,11 +45,12 @@ func buildServer(ctx context.Context, out string) error {
 type soakStore struct {
 	env  []string
 	stop func()
+	flap *flapper // nil unless --s3-flap
 }
 
 // prepareStore uploads the demo store into versitygw (s3) or a directory
 // (fs), with the inventory snapshots restamped as just counted.
-func prepareStore(ctx context.Context, kind, tmp string, say func(string, ...any)) (*soakStore, error) {
+func prepareStore(ctx context.Context, kind, tmp string, flap time.Duration, say func(string, ...any)) (*soakStore, error) {
 	root, err := modroot.Find()
 	if err != nil {
 		return nil, err
@@ -71,26 +72,35 @@ func prepareStore(ctx context.Context, kind, tmp string, say func(string, ...any
 	if err != nil {
 		return nil, err
 	}
-	st, err := harness.S3Store(ctx, srv, "soak")
+	blob, err := harness.S3Store(ctx, srv, "soak")
 	if err != nil {
 		srv.Stop()
 		return nil, err
 	}
-	if err := uploadDemo(ctx, demo, st); err != nil {
+	if err := uploadDemo(ctx, demo, blob); err != nil {
 		srv.Stop()
 		return nil, err
 	}
 	cfg := srv.Config()
-	return &soakStore{
-		env: []string{
-			"EDGESHELF_STORE=s3://" + srv.Bucket + "/soak",
-			"EDGESHELF_S3_ENDPOINT=" + cfg.Endpoint,
-			"EDGESHELF_S3_PATH_STYLE=true",
-			"EDGESHELF_S3_ACCESS_KEY_ID=" + cfg.AccessKeyID,
-			"EDGESHELF_S3_SECRET_ACCESS_KEY=" + cfg.SecretAccessKey,
-		},
-		stop: srv.Stop,
-	}, nil
+	st := &soakStore{stop: srv.Stop}
+	endpoint := cfg.Endpoint
+	if flap > 0 {
+		if st.flap, err = startFlapper(strings.TrimPrefix(cfg.Endpoint, "http://"), flap); err != nil {
+			srv.Stop()
+			return nil, err
+		}
+		endpoint = st.flap.endpoint()
+		st.stop = func() { st.flap.close(); srv.Stop() }
+		st.env = append(st.env, "EDGESHELF_REQUEST_TIMEOUT="+flapRequestTimeout.String())
+	}
+	st.env = append(st.env,
+		"EDGESHELF_STORE=s3://"+srv.Bucket+"/soak",
+		"EDGESHELF_S3_ENDPOINT="+endpoint,
+		"EDGESHELF_S3_PATH_STYLE=true",
+		"EDGESHELF_S3_ACCESS_KEY_ID="+cfg.AccessKeyID,
+		"EDGESHELF_S3_SECRET_ACCESS_KEY="+cfg.SecretAccessKey,
+	)
+	return st, nil
 }
 
 func mkdir(dir string) string {

@@ -37,6 +37,10 @@ type traffic struct {
 	client      *http.Client
 	workers     int
 	seed        uint64
+	// flapping: S3 goes down during the run, so a 503 with Retry-After is
+	// an allowed (shed) answer, counted apart.
+	flapping bool
+	shed     atomic.Int64
 
 	repeated []string
 	sources  []string // sku/view of every master photo
@@ -62,7 +66,7 @@ func newTraffic(base, token string, opts options) (*traffic, error) {
 		return nil, err
 	}
 	t := &traffic{
-		base: base, token: token, workers: opts.workers, seed: opts.seed, sources: sources,
+		base: base, token: token, workers: opts.workers, seed: opts.seed, sources: sources, flapping: opts.s3Flap > 0,
 		client: &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{
 			MaxIdleConnsPerHost: opts.workers + 2,
 		}},
@@ -208,16 +212,23 @@ func (t *traffic) send(ctx context.Context, kind, method, path, body string) {
 		return
 	case err != nil:
 		t.fail(kind, path, "reading the body: "+err.Error())
+	case t.flapping && flapAllows(resp.StatusCode, resp.Header.Get("Retry-After")):
+		t.shed.Add(1)
+		t.note(kind, time.Since(start))
 	case resp.StatusCode/100 != 2:
 		t.fail(kind, path, fmt.Sprintf("%d %.200s", resp.StatusCode, b))
 	default:
-		took := time.Since(start)
-		t.requests.Add(1)
-		t.mu.Lock()
-		t.byKind[kind]++
-		t.slowest[kind] = max(t.slowest[kind], took)
-		t.mu.Unlock()
+		t.note(kind, time.Since(start))
 	}
+}
+
+// note counts an answered request and its latency.
+func (t *traffic) note(kind string, took time.Duration) {
+	t.requests.Add(1)
+	t.mu.Lock()
+	t.byKind[kind]++
+	t.slowest[kind] = max(t.slowest[kind], took)
+	t.mu.Unlock()
 }
 
 func (t *traffic) fail(kind, path, why string) {
@@ -238,6 +249,7 @@ func (t *traffic) counts() (requests, failures int64) {
 // trafficStats is what the run sent, for the report.
 type trafficStats struct {
 	requests, failures int64
+	shed               int64 // 503 + Retry-After while S3 was down (--s3-flap)
 	firstFailures      []string
 	byKind             map[string]int64
 	slowest            map[string]time.Duration
@@ -255,7 +267,7 @@ func (t *traffic) stats() trafficStats {
 		slowest[k] = v
 	}
 	return trafficStats{
-		requests: t.requests.Load(), failures: t.failures.Load(),
+		requests: t.requests.Load(), failures: t.failures.Load(), shed: t.shed.Load(),
 		firstFailures: append([]string(nil), t.firstFailures...), byKind: by, slowest: slowest,
 	}
 }
