@@ -149,6 +149,12 @@ clean:
 k8s-check: vips
 	$(GO) test -count=1 ./k8s/...
 
+.PHONY: sigkill
+## sigkill: kill the built binary 20 times during orders and L2 writes; no acknowledged
+## decision lost or doubled, no partial store object (cmd/edgeshelf/sigkill_test.go)
+sigkill: vips
+	$(GO) test -count=1 -run TestSIGKILLLosesNoAcknowledgedDecision -v ./cmd/edgeshelf
+
 ## bench-report: the cache-tier report (bench/README.md) into bench/results/<timestamp>/
 # ~90 s on 2 cores: four layouts (+ restarts) over 6,840 variants at 15 req/s, S3 at 20 ms ± 5 ms.
 BENCH_FLAGS ?= --scenario tiers --catalog generated --skus 300 --rate 15 --duration 10s --warmup 2s --s3-latency 20ms --s3-jitter 5ms --zipf-s 1.0

@@ -93,6 +93,10 @@ func (r *faultRig) checkOutcomes(phases []faultPhase) {
 	byPhase := map[string]map[string]*tally{}
 	outageWriteFailed, latencyWriteOK := false, false
 	for _, o := range r.outcomes {
+		if o.op == "cached" && o.status != http.StatusOK {
+			// L1 hits never touch the store: 100% 200 whatever it does.
+			t.Errorf("L1 hit failed with %d %s in %s", o.status, o.code, o.sent)
+		}
 		if o.op == "variant" || o.op == "cached" {
 			if bound := faultRequestTimeout + faultSlack; o.took > bound {
 				t.Errorf("%s GET took %s (sent in %s), past the %s bound", o.op, o.took, o.sent, bound)
@@ -135,6 +139,7 @@ func (r *faultRig) checkOutcomes(phases []faultPhase) {
 	if !latencyWriteOK {
 		t.Error("no write succeeded under added latency")
 	}
+	t.Logf("%d error and /readyz bodies searched for store addresses, SDK text and paths", r.bodiesChecked)
 	if s := r.proxy.Stats(); s.Reset == 0 || s.Held == 0 {
 		t.Errorf("proxy stats %+v: the reset and black-hole faults never fired", s)
 	}

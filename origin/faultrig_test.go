@@ -53,7 +53,8 @@ func startFaultRig(t *testing.T) *faultRig {
 	client := &http.Client{Timeout: faultClientTimeout, Transport: &http.Transport{MaxIdleConnsPerHost: 8}}
 	t.Cleanup(client.CloseIdleConnections)
 
-	rig := &faultRig{t: t, h: h, direct: direct, proxy: proxy, client: client, cached: map[string][]byte{}}
+	rig := &faultRig{t: t, h: h, direct: direct, proxy: proxy, client: client, cached: map[string][]byte{},
+		markers: origintest.InternalMarkers(srv.Endpoint, proxy.Addr(), srv.Dir), seen: map[string]*phaseStatus{}}
 	rig.seq.Store(100)
 	for _, path := range cachedPaths {
 		status, _, body, _, err := rig.do(http.MethodGet, path, "", "")
@@ -117,14 +118,6 @@ func (r *faultRig) do(method, path, contentType, body string) (int, http.Header,
 	return resp.StatusCode, resp.Header, b, time.Since(start), err
 }
 
-func (r *faultRig) status(path string) int {
-	status, _, _, _, err := r.do(http.MethodGet, path, "", "")
-	if err != nil {
-		r.t.Errorf("GET %s: %v", path, err)
-	}
-	return status
-}
-
 // failure checks a non-2xx answer: a 503 problem+json with Retry-After and
 // a store code, the only way a fault may surface. It returns the code.
 func (r *faultRig) failure(what string, status int, header http.Header, body []byte) string {
@@ -132,6 +125,7 @@ func (r *faultRig) failure(what string, status int, header http.Header, body []b
 		Code   string `json:"code"`
 		Status int    `json:"status"`
 	}
+	r.checkInternals(what, body)
 	ct := header.Get("Content-Type")
 	if err := json.Unmarshal(body, &p); err != nil || ct != "application/problem+json" || p.Status != status {
 		r.violate("%s: %d %q is not a problem+json body: %s", what, status, ct, body)

@@ -1,14 +1,11 @@
 package origin
 
 import (
-	"context"
 	"net/http"
 	"sort"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/edgeshelf/edgeshelf/catalog"
 	"github.com/edgeshelf/edgeshelf/internal/problem"
 )
 
@@ -17,29 +14,29 @@ func (s *Server) healthz(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ok", "version": s.Version})
 }
 
-// readyz is readiness: a catalog is loaded, the store answers, and the
-// server is not draining.
+// readyz is readiness, the pod's own state: a catalog is loaded, the
+// server is not draining and its render workers take work. The store is
+// not checked: an outage hits every replica alike, and taking them all out
+// of the Service would stop the L1 hits and routing that still answer. It
+// degrades service instead (degraded.go, GET /admin/status).
+//
+// The body is public: it carries no error text (a catalog reload error
+// names store keys and parser detail; GET /admin/status shows it).
 func (s *Server) readyz(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	if s.draining.Load() {
 		return problem.New(http.StatusServiceUnavailable, "draining", "the server is shutting down")
 	}
-	if s.Catalog.Current() == nil {
+	cat := s.Catalog.Current()
+	if cat == nil {
 		return problem.New(http.StatusServiceUnavailable, "catalog_not_loaded", "no catalog is loaded")
 	}
-	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
-	defer cancel()
-	if _, err := s.Store.Stat(ctx, catalog.Key); err != nil {
-		p := problem.Wrap(err, http.StatusServiceUnavailable, "store_unavailable", "the store did not answer: %v", err)
-		p.RetryAfter = 2
+	if !s.renders.alive() {
+		p := problem.New(http.StatusServiceUnavailable, "render_stalled", "the render workers have taken no work for a while")
+		p.RetryAfter = 5
 		return p
 	}
-	body := fiber.Map{"status": "ready", "skus": len(s.Catalog.Current().SKUs)}
-	if err := s.Catalog.LastError(); err != nil {
-		// Still ready: the last good catalog keeps serving.
-		body["catalog_reload_error"] = err.Error()
-	}
-	return c.JSON(body)
+	return c.JSON(fiber.Map{"status": "ready", "skus": len(cat.SKUs)})
 }
 
 // index lists the catalog with example URLs, so `make run` users have

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -70,6 +71,13 @@ type Server struct {
 	signer      *signing.Signer
 	variants    *variant.Service
 	admin       *admin.Handler
+	// storeHealth is the store the handlers use, watched (degraded.go);
+	// renders is the renderer, watched for wedged workers.
+	storeHealth *storeHealth
+	renders     *renderWatch
+	probeOnce   sync.Once
+	probeStop   context.CancelFunc
+	probeDone   chan struct{}
 }
 
 // New builds the app and its routes.
@@ -84,9 +92,11 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if err := s.loadKeys(); err != nil {
 		return nil, err
 	}
+	s.storeHealth = newStoreHealth(d.Store, d.Registry, d.Log)
+	s.renders = newRenderWatch(d.Renderer)
 	var err error
 	s.variants, err = variant.New(variant.Config{RequestTimeout: cfg.RequestTimeout, DeltaEThreshold: cfg.DeltaEThreshold},
-		variant.Deps{Catalog: d.Catalog, Store: d.Store, Renderer: d.Renderer, Cache: d.Cache, Registry: d.Registry})
+		variant.Deps{Catalog: d.Catalog, Store: s.storeHealth, Renderer: s.renders, Cache: d.Cache, Registry: d.Registry})
 	if err != nil {
 		return nil, err
 	}
@@ -172,8 +182,8 @@ func (s *Server) routes() error {
 		Catalog: s.Catalog, Router: s.Router, Decisions: s.Decisions, Signer: s.signer,
 	}).Register(s.app)
 	s.admin, err = admin.New(admin.Config{DeltaEThreshold: cfg.DeltaEThreshold, SignPresets: cfg.SignPresets}, admin.Deps{
-		Variants: s.variants, Catalog: s.Catalog, Store: s.Store, Router: s.Router, Rules: s.Rules,
-		Carriers: s.Carriers, Expansion: s.Expansion, Signer: s.signer, Log: s.log,
+		Variants: s.variants, Catalog: s.Catalog, Store: s.storeHealth, Router: s.Router, Rules: s.Rules,
+		Carriers: s.Carriers, Expansion: s.Expansion, Signer: s.signer, Log: s.log, Replica: s.replica,
 	})
 	if err != nil {
 		return err
@@ -187,6 +197,7 @@ func (s *Server) routes() error {
 // /admin answers only there.
 func (s *Server) ServeAdmin(ln net.Listener) error {
 	s.adminAddr.Store(ln.Addr().String())
+	s.startProbe()
 	return s.app.Listener(ln)
 }
 
@@ -197,7 +208,10 @@ func (s *Server) Signer() *signing.Signer { return s.signer }
 func (s *Server) App() *fiber.App { return s.app }
 
 // Serve accepts connections on ln until Shutdown.
-func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+func (s *Server) Serve(ln net.Listener) error {
+	s.startProbe()
+	return s.app.Listener(ln)
+}
 
 // Shutdown makes /readyz fail, waits the drain delay so load balancers stop
 // sending, then stops accepting and lets in-flight requests finish within
@@ -213,6 +227,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.ShutdownTimeout)
 	defer cancel()
 	err := s.app.ShutdownWithContext(ctx)
+	s.stopProbe()
 	// Warm-ups run in the background: cancel them and wait, so none
 	// renders into a cache the caller is about to close.
 	return errors.Join(err, s.admin.Close(ctx))

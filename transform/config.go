@@ -19,6 +19,8 @@ type Config struct {
 	MaxDPR          float64       `env:"MAX_DPR" envDefault:"4" help:"largest device-pixel ratio an ad-hoc variant may ask for"`
 	Concurrency     int           `env:"RENDER_CONCURRENCY" envDefault:"0" help:"renders running at once (0 = number of CPUs)"`
 	Queue           int           `env:"RENDER_QUEUE" envDefault:"64" help:"renders allowed to wait for a slot; beyond it requests get 503 with Retry-After"`
+	QueueWait       time.Duration `env:"RENDER_QUEUE_WAIT" envDefault:"20ms" help:"longest a render waits for a slot while more wait than run at once; past it the request gets 503 render_busy with Retry-After (0 = up to RENDER_TIMEOUT)"`
+	RenderNice      int           `env:"RENDER_NICE" envDefault:"10" help:"nice value (0-19) of the threads renders run on, so requests served from cache win the CPU from renders (Linux; 0 = off)"`
 	RenderTimeout   time.Duration `env:"RENDER_TIMEOUT" envDefault:"20s" help:"longest a request waits for its render"`
 	QualityJPEG     int           `env:"QUALITY_JPEG" envDefault:"82" help:"default JPEG quality (1-100)"`
 	QualityWebP     int           `env:"QUALITY_WEBP" envDefault:"80" help:"default WebP quality (1-100)"`
@@ -55,6 +57,8 @@ func (c Config) Validate() error {
 		{c.MaxDPR >= 1 && c.MaxDPR <= 8, "MAX_DPR", "must be within 1..8"},
 		{c.Concurrency >= 0, "RENDER_CONCURRENCY", "must be ≥ 0"},
 		{c.Queue >= 0, "RENDER_QUEUE", "must be ≥ 0"},
+		{c.QueueWait >= 0, "RENDER_QUEUE_WAIT", "must be ≥ 0"},
+		{c.RenderNice >= 0 && c.RenderNice <= 19, "RENDER_NICE", "must be within 0..19"},
 		{c.RenderTimeout > 0, "RENDER_TIMEOUT", "must be > 0"},
 		{c.QualityJPEG >= 1 && c.QualityJPEG <= 100, "QUALITY_JPEG", "must be within 1..100"},
 		{c.QualityWebP >= 1 && c.QualityWebP <= 100, "QUALITY_WEBP", "must be within 1..100"},

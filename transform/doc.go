@@ -24,6 +24,11 @@
 //	encode             the output format; ICC kept, metadata stripped
 //	qa                 ΔE2000 of the swatch as encoded, reported, never fatal
 //
+// Renders are admitted by Renderer (admission.go): a bounded number run at
+// once on threads at a lower CPU priority (nice RENDER_NICE, so requests
+// served from cache win the CPU), and a miss that cannot get a slot soon is
+// refused early with 503 render_busy and Retry-After rather than queued.
+//
 // Steps never call each other: a step with nothing to do for an image (a
 // source libvips' thumbnail already brought to the box, say) returns at
 // once.

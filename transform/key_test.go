@@ -21,6 +21,8 @@ var settingEffect = map[string][]Format{
 	"MaxDPR":          nil, // refuses a larger dpr, never clamps it
 	"Concurrency":     nil,
 	"Queue":           nil,
+	"QueueWait":       nil, // admission: when a render runs, never what it makes
+	"RenderNice":      nil,
 	"RenderTimeout":   nil,
 	"QualityJPEG":     {JPEG},
 	"QualityWebP":     {WebP},

@@ -1,8 +1,6 @@
 package transform
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -52,93 +50,6 @@ var samplePipeline = []step{
 	{"resize", resize},
 	{"toOutputSpace", toOutputSpace},
 	{"measureSwatch", measureSwatch}, // measure.go: the swatch's mean in linear light
-}
-
-// Renderer renders variants with a bounded number running at once.
-type Renderer struct {
-	cfg   Config
-	slots chan struct{}
-	queue chan struct{}
-	cal   *lru.Cache[string, [3]float64]
-	log   *slog.Logger
-}
-
-// New builds a renderer; libvips must have been started with Startup.
-func New(cfg Config) (*Renderer, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	cal, _ := lru.New[string, [3]float64](4096) // 4096 × 40 bytes: a fixed, small cost
-	return &Renderer{
-		cfg:   cfg,
-		slots: make(chan struct{}, cfg.concurrency()),
-		queue: make(chan struct{}, cfg.concurrency()+cfg.Queue),
-		cal:   cal,
-		log:   slog.Default(),
-	}, nil
-}
-
-// Config is the renderer's configuration.
-func (r *Renderer) Config() Config { return r.cfg }
-
-// SetLogger sets where the renderer reports sources it had to work around.
-func (r *Renderer) SetLogger(l *slog.Logger) { r.log = l }
-
-// Render turns a source into the variant the request describes. Bad sources
-// and specs are *problem.Error with a 4xx status; it never panics on input.
-//
-// The render runs in its own goroutine holding a render slot, so a request
-// whose deadline passes gets 503 at once while libvips (which cannot be
-// interrupted) finishes in the background and only then frees the slot: the
-// CPU stays bounded even when clients give up.
-func (r *Renderer) Render(ctx context.Context, req Request) (*Result, error) {
-	if err := req.Spec.Validate(r.cfg); err != nil {
-		return nil, err
-	}
-	// The queue bounds waiting renders (memory); the slots bound running ones (CPU).
-	select {
-	case r.queue <- struct{}{}:
-	default:
-		busy := *ErrBusy
-		busy.RetryAfter = 1
-		return nil, &busy
-	}
-	ctx, cancel := context.WithTimeout(ctx, r.cfg.RenderTimeout)
-	defer cancel()
-	select {
-	case r.slots <- struct{}{}:
-	case <-ctx.Done():
-		<-r.queue
-		return nil, timeoutErr(ctx.Err())
-	}
-	type outcome struct {
-		res *Result
-		err error
-	}
-	done := make(chan outcome, 1)
-	go func() {
-		defer func() { <-r.slots; <-r.queue }()
-		res, err := run(r.cfg, req, r.cal, r.log)
-		done <- outcome{res, err}
-	}()
-	select {
-	case o := <-done:
-		return o.res, o.err
-	case <-ctx.Done():
-		return nil, timeoutErr(ctx.Err())
-	}
-}
-
-// ErrBusy is returned when the render queue is full.
-var ErrBusy = problem.New(http.StatusServiceUnavailable, "render_busy", "too many renders in progress; retry shortly")
-
-func timeoutErr(err error) error {
-	if errors.Is(err, context.DeadlineExceeded) {
-		p := problem.Wrap(err, http.StatusServiceUnavailable, "render_timeout", "the render did not finish in time")
-		p.RetryAfter = 1
-		return p
-	}
-	return err
 }
 
 // run renders one variant: Inspect checks the header before anything is

@@ -25,23 +25,42 @@ func Startup(cfg Config) error {
 			slog.Warn("EDGESHELF_MALLOC_ARENAS is read from the environment when the process starts; a flag cannot change it",
 				"configured", cfg.MallocArenas, "in_effect", applied)
 		}
-		vips.LoggingSettings(func(domain string, level vips.LogLevel, msg string) {
-			if level <= vips.LogLevelWarning {
-				slog.Debug("libvips", "domain", domain, "level", int(level), "msg", msg)
+		// The pixel work of a render runs on libvips' worker threads, not
+		// on the thread that calls libvips. glib makes a worker with the
+		// scheduling settings (nice included) of the thread that asks for
+		// it (glib 2.74 here: TestRenderThreadsNiced fails when renders are
+		// called from a thread at nice 0), and some glib versions with those
+		// of the thread that made libvips' pool. So both libvips' start-up
+		// and every render run on threads at the render nice value.
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if err := lowerThreadPriority(cfg.RenderNice); err != nil {
+				slog.Warn("renders run at the process's priority", "err", err)
 			}
-		}, vips.LogLevelWarning)
-		vips.Startup(&vips.Config{
-			ConcurrencyLevel: max(cfg.VipsThreads, 1),
-			MaxCacheFiles:    0,
-			MaxCacheMem:      0,
-			MaxCacheSize:     0,
-		})
+			startupVips(cfg)
+		}()
+		<-done
 		setVectorEnabled(cfg.VipsVector)
 		if err := writeProfiles(); err != nil {
 			startErr = err
 		}
 	})
 	return startErr
+}
+
+func startupVips(cfg Config) {
+	vips.LoggingSettings(func(domain string, level vips.LogLevel, msg string) {
+		if level <= vips.LogLevelWarning {
+			slog.Debug("libvips", "domain", domain, "level", int(level), "msg", msg)
+		}
+	}, vips.LogLevelWarning)
+	vips.Startup(&vips.Config{
+		ConcurrencyLevel: max(cfg.VipsThreads, 1),
+		MaxCacheFiles:    0,
+		MaxCacheMem:      0,
+		MaxCacheSize:     0,
+	})
 }
 
 // Shutdown stops libvips and removes the profile files; call it once,

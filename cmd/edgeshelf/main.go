@@ -152,7 +152,10 @@ func serve(args, environ []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	stopLog := p.runDecisionLog(ctx, cfg.Decisions, log)
+	stopLog, err := p.runDecisionLog(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
 	defer stopLog()
 	srv, err := origin.New(cfg.Origin, origin.Deps{
 		Catalog: p.catalog, Store: p.blob, Renderer: p.renderer, Cache: p.cache,
@@ -211,20 +214,30 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*parts, e
 	return p, nil
 }
 
-// runDecisionLog starts the decision log, when enabled. It outlives ctx:
-// requests still draining after SIGTERM append to it, and the returned
-// stop flushes it after the server has stopped.
-func (p *parts) runDecisionLog(ctx context.Context, cfg decisionlog.Config, log *slog.Logger) (stop func()) {
-	if !cfg.Enabled {
-		return func() {}
+// runDecisionLog opens the decision log's local log, when enabled, and
+// starts shipping it (what an earlier process left there first). It
+// outlives ctx: requests still draining after SIGTERM append to it, and
+// the returned stop ships it and closes it after the server has stopped.
+func (p *parts) runDecisionLog(ctx context.Context, cfg *config.Config, log *slog.Logger) (stop func(), err error) {
+	dc := cfg.Decisions
+	if !dc.Enabled {
+		return func() {}, nil
 	}
-	p.decisions = decisionlog.NewWriter(p.blob, decisionlog.Options{
-		FlushEvery: cfg.FlushEvery, Batch: cfg.Batch, MaxBuffered: cfg.Buffer, Registry: p.registry, Log: log,
+	dir := dc.DirFor(cfg.Store.URL)
+	p.decisions, err = decisionlog.Open(p.blob, decisionlog.Options{
+		FlushEvery: dc.FlushEvery, Batch: dc.Batch, MaxBuffered: dc.Buffer, Registry: p.registry, Log: log,
+		Dir: dir, GroupDelay: dc.GroupDelay,
 	})
+	if err != nil {
+		return nil, fmt.Errorf("EDGESHELF_DECISION_LOG_DIR: %w", err)
+	}
+	if n := p.decisions.Pending(); n > 0 {
+		log.Info("decision log: replaying unshipped decisions", "dir", dir, "decisions", n)
+	}
 	logCtx, stopLog := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
 	go func() { p.decisions.Run(logCtx); close(done) }()
-	return func() { stopLog(); <-done }
+	return func() { stopLog(); <-done; p.decisions.Close() }, nil
 }
 
 // listenAndServe serves until ctx ends (SIGTERM), then drains.

@@ -42,7 +42,10 @@ func TestServeGracefulShutdown(t *testing.T) {
 	storeDir := origintest.DemoStore(t).Dir()
 	cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0")
 	cmd.Env = append(os.Environ(), "EDGESHELF_STORE="+storeDir, "EDGESHELF_DRAIN_DELAY="+drainDelay.String(),
-		"EDGESHELF_LOG_LEVEL=info", "EDGESHELF_ROUTING_SKIP_AFTER=87600h")
+		"EDGESHELF_LOG_LEVEL=info", "EDGESHELF_ROUTING_SKIP_AFTER=87600h",
+		// The test queues more slow renders than there are slots, to have
+		// renders in flight at SIGTERM: none may be shed before it.
+		"EDGESHELF_RENDER_QUEUE_WAIT=0s")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

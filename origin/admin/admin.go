@@ -42,6 +42,9 @@ type Deps struct {
 	Expansion expansion.Config
 	Signer    *signing.Signer
 	Log       *slog.Logger
+	// Replica reports what the core tracks (draining, the store's health)
+	// for GET /admin/status.
+	Replica func() Replica
 }
 
 // Handler serves /admin and the console.
@@ -74,6 +77,7 @@ func New(cfg Config, d Deps) (*Handler, error) {
 // it to the admin listener when there is one) and every admin route on the
 // admin group, which the caller guards with the token check.
 func (h *Handler) Register(app fiber.Router, admin fiber.Router, adminOnly fiber.Handler) {
+	admin.Get("/status", h.status)
 	admin.Post("/purge", h.purge)
 	admin.Get("/reports/colour", h.reportColour)
 	admin.Put("/rules", h.needRules, h.putRules)

@@ -1,6 +1,8 @@
 package fulfilment
 
 import (
+	"context"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -75,9 +77,24 @@ func (h *Handler) returnsRoute(c *fiber.Ctx) error {
 	return c.JSON(rr)
 }
 
-// logDecision appends a decision to the decision log, when there is one.
+// logDecision appends a page view's decision to the decision log, when
+// there is one, without waiting: a page view promises nobody anything, so
+// it may be lost in a crash.
 func (h *Handler) logDecision(d *routing.Decision, o *routing.Order, source string) {
 	if h.Decisions != nil {
 		h.Decisions.Append(decisionlog.FromDecision(d, o, source))
 	}
+}
+
+// commitDecision records an order's decision durably (see
+// decisionlog.Writer.Commit) before it is answered.
+func (h *Handler) commitDecision(ctx context.Context, d *routing.Decision, o *routing.Order) error {
+	if h.Decisions == nil {
+		return nil
+	}
+	if err := h.Decisions.Commit(ctx, decisionlog.FromDecision(d, o, decisionlog.SourceOrder)); err != nil {
+		slog.Error("decision log: order not recorded", "decision_id", d.DecisionID, "err", err)
+		return problem.New(http.StatusServiceUnavailable, "decision_log_unavailable", "the decision could not be recorded; retry")
+	}
+	return nil
 }

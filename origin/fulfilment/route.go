@@ -39,7 +39,11 @@ func (h *Handler) routePost(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.logDecision(d, &o, decisionlog.SourceOrder)
+	// An order is answered only once its decision is on disk: checkout
+	// acts on the answer, and the expansion report counts it.
+	if err := h.commitDecision(c.UserContext(), d, &o); err != nil {
+		return err
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(routeResponse{Decision: d, Images: h.decisionImages(d, o.Lines)})
 }

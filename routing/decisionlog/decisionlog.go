@@ -1,12 +1,16 @@
 // Package decisionlog keeps the record of routing decisions and delivery
 // outcomes in the store, for the expansion report:
 //
-//	decisions/{yyyy-mm-dd}/{first decision id}-{replica}.jsonl   one Record per line
+//	decisions/{yyyy-mm-dd}/{first decision id}-{replica}.jsonl   one Record per line (NewWriter)
+//	decisions/{yyyy-mm-dd}/{first decision id}-{segment}.jsonl   the same, shipped from a local log (Open)
 //	deliveries/{yyyy-mm-dd}/{id}.jsonl                            one Delivery per line
 //
-// Decisions are appended in batches (a store write per decision would cost
-// more than the decision); deliveries are written when posted, before the
-// caller hears "created", so an acknowledged delivery is never lost.
+// Decisions are shipped in batches (a store write per decision would cost
+// more than the decision). Before that, a Writer from Open keeps each in a
+// local append-only log (journal.go): Commit returns once its decision is
+// fsynced there, so an acknowledged order survives a crash and is shipped
+// at the next start (ship.go). Deliveries are written when posted, before
+// the caller hears "created", so an acknowledged delivery is never lost.
 package decisionlog
 
 import (
@@ -97,11 +101,19 @@ type Options struct {
 	MaxBuffered int
 	Registry    *prometheus.Registry
 	Log         *slog.Logger
+	// Dir is Open's local log directory.
+	Dir string
+	// GroupDelay is how long Open's writer lets a decision wait for others
+	// to share its fsync.
+	GroupDelay time.Duration
 }
 
 // Writer batches decision records into the store. Append never waits on
 // the store; Run flushes on a timer and once more when its context ends.
+// Without a local log (NewWriter) records wait in memory; with one (Open)
+// they wait on disk.
 type Writer struct {
+	j       *journal // nil: records wait in buf
 	blob    store.Blob
 	opts    Options
 	replica string
@@ -116,8 +128,9 @@ type Writer struct {
 	written, dropped, failures prometheus.Counter
 }
 
-// NewWriter builds a writer; its replica id is random, so replicas sharing
-// a store never write the same key.
+// NewWriter builds a writer that keeps records in memory until shipped: a
+// crash loses them. Its replica id is random, so replicas sharing a store
+// never write the same key.
 func NewWriter(blob store.Blob, opts Options) *Writer {
 	if opts.FlushEvery <= 0 {
 		opts.FlushEvery = time.Minute
@@ -151,8 +164,62 @@ func NewWriter(blob store.Blob, opts Options) *Writer {
 	return w
 }
 
-// Append queues a record.
+// Open builds a writer on the local log in opts.Dir (created if missing)
+// and queues the shipping of what an earlier process left there.
+func Open(blob store.Blob, opts Options) (*Writer, error) {
+	if opts.Dir == "" {
+		return nil, errors.New("decision log: no local log directory")
+	}
+	w := NewWriter(blob, opts)
+	j, err := openJournal(opts.Dir, opts.GroupDelay, w.opts.Batch, w.wake)
+	if err != nil {
+		return nil, err
+	}
+	w.j = j
+	if j.unshipped.Load() > 0 {
+		w.wake() // the replay: Run ships it first
+	}
+	return w, nil
+}
+
+func (w *Writer) wake() {
+	select {
+	case w.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Commit records a decision durably: with a local log it returns once the
+// record is fsynced there (or ctx ends); without one it is Append.
+func (w *Writer) Commit(ctx context.Context, r Record) error {
+	if w.j == nil {
+		w.Append(r)
+		return nil
+	}
+	line, err := json.Marshal(&r)
+	if err != nil {
+		return err
+	}
+	return w.j.add(ctx, append(line, '\n'), true)
+}
+
+// Close seals the local log once the groups in flight are written; later
+// Commits fail with ErrClosed. Run's final flush belongs before it.
+func (w *Writer) Close() {
+	if w.j != nil {
+		w.j.close()
+	}
+}
+
+// Append queues a record. With a local log it joins the next group commit
+// without waiting for it: best effort, for records nobody was promised.
 func (w *Writer) Append(r Record) {
+	if w.j != nil {
+		if line, err := json.Marshal(&r); err == nil {
+			_ = w.j.add(context.Background(), append(line, '\n'), false)
+		}
+		return
+	}
 	w.mu.Lock()
 	w.buf = append(w.buf, r)
 	over := len(w.buf) - w.opts.MaxBuffered
@@ -172,18 +239,25 @@ func (w *Writer) Append(r Record) {
 	}
 }
 
-// Pending is how many records wait in memory.
+// Pending is how many records wait to be shipped.
 func (w *Writer) Pending() int {
+	if w.j != nil {
+		return int(w.j.unshipped.Load())
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return len(w.buf)
 }
 
 // Flush writes every waiting record, one object per day. On a store error
-// the records not written go back to the front of the queue.
+// the records not written go back to the front of the queue (in memory) or
+// stay in the local log.
 func (w *Writer) Flush(ctx context.Context) error {
 	w.flushMu.Lock()
 	defer w.flushMu.Unlock()
+	if w.j != nil {
+		return w.shipJournal(ctx)
+	}
 	w.mu.Lock()
 	batch := w.buf
 	w.buf = nil
@@ -343,25 +417,4 @@ func readDays[T any](ctx context.Context, blob store.Blob, prefix string, from, 
 		nbad += bad[i]
 	}
 	return out, nbad, nil
-}
-
-// Config is the decision log's settings.
-type Config struct {
-	Enabled    bool          `env:"DECISION_LOG" envDefault:"true" help:"append every routing decision to decisions/{date}/ in the store (feeds the expansion report)"`
-	FlushEvery time.Duration `env:"DECISION_LOG_FLUSH" envDefault:"60s" help:"longest a decision waits in memory before it is written (also written on shutdown)"`
-	Batch      int           `env:"DECISION_LOG_BATCH" envDefault:"1000" help:"decisions per store object; a full batch is written at once"`
-	Buffer     int           `env:"DECISION_LOG_BUFFER" envDefault:"100000" help:"decisions kept in memory while the store is unreachable; past it the oldest are dropped (counted in edgeshelf_decision_log_dropped_total)"`
-}
-
-// Validate checks the settings; errors name the environment key.
-func (c Config) Validate() error {
-	switch {
-	case c.FlushEvery < time.Second:
-		return fmt.Errorf("EDGESHELF_DECISION_LOG_FLUSH: must be at least 1s, got %s", c.FlushEvery)
-	case c.Batch < 1 || c.Batch > 100_000:
-		return fmt.Errorf("EDGESHELF_DECISION_LOG_BATCH: must be within 1..100000, got %d", c.Batch)
-	case c.Buffer < c.Batch || c.Buffer > 10_000_000:
-		return fmt.Errorf("EDGESHELF_DECISION_LOG_BUFFER: must be within EDGESHELF_DECISION_LOG_BATCH (%d)..10000000, got %d", c.Batch, c.Buffer)
-	}
-	return nil
 }

@@ -230,8 +230,11 @@ func (s *Store) remember(key string, id fileID, etag string) {
 	s.mu.Unlock()
 }
 
-// Put writes an object atomically: a temporary file in the same directory is
-// renamed over the key, so readers never see a partial write.
+// Put writes an object atomically and durably: a temporary file in the same
+// directory is fsynced and renamed over the key, so readers never see a
+// partial write, and the directory is fsynced, so once Put returns a crash
+// cannot take the object back (the decision log deletes its local copy on
+// that promise). A crash before the rename leaves only a temporary file.
 func (s *Store) Put(ctx context.Context, key string, data []byte, _ store.PutOptions) (store.Info, error) {
 	if err := store.ValidateKey(key); err != nil {
 		return store.Info{}, err
@@ -239,10 +242,9 @@ func (s *Store) Put(ctx context.Context, key string, data []byte, _ store.PutOpt
 	if err := ctx.Err(); err != nil {
 		return store.Info{}, err
 	}
-	if dir := path.Dir(key); dir != "." {
-		if err := s.root.MkdirAll(dir, 0o755); err != nil {
-			return store.Info{}, mapErr(key, err)
-		}
+	dir := path.Dir(key)
+	if err := s.mkdirAll(dir); err != nil {
+		return store.Info{}, mapErr(key, err)
 	}
 	// The temporary name must not embed the key's base name: a base near the
 	// 255-byte NAME_MAX would push the temporary name over it.
@@ -262,6 +264,9 @@ func (s *Store) Put(ctx context.Context, key string, data []byte, _ store.PutOpt
 		_ = s.root.Remove(tmp)
 		return store.Info{}, mapErr(key, err)
 	}
+	if err := s.syncDir(dir); err != nil {
+		return store.Info{}, mapErr(key, err)
+	}
 	info := store.Info{Key: key, Size: int64(len(data)), ETag: etag(data), Modified: time.Now()}
 	// The write has succeeded even if a concurrent Delete removes the file
 	// before this Stat: the mtime is a nicety, not a reason to fail.
@@ -269,6 +274,37 @@ func (s *Store) Put(ctx context.Context, key string, data []byte, _ store.PutOpt
 		info.Modified = st.ModTime()
 	}
 	return info, nil
+}
+
+// mkdirAll creates dir and its missing parents, and fsyncs the parent of
+// each new one: a file's own fsync does not make its directory's name
+// durable.
+func (s *Store) mkdirAll(dir string) error {
+	if dir == "." {
+		return nil
+	}
+	if st, err := s.root.Stat(dir); err == nil && st.IsDir() {
+		return nil
+	}
+	if err := s.root.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for d := dir; d != "."; d = path.Dir(d) {
+		if err := s.syncDir(path.Dir(d)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// syncDir fsyncs a directory, making the names in it durable.
+func (s *Store) syncDir(dir string) error {
+	d, err := s.root.Open(dir)
+	if err != nil {
+		return err
+	}
+	serr := d.Sync()
+	return errors.Join(serr, d.Close())
 }
 
 // Delete removes an object; a missing one is not an error.

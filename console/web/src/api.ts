@@ -334,3 +334,19 @@ export interface WarmJob {
   failed: number;
   errors?: string[];
 }
+
+/** GET /admin/status: this replica's readiness and degraded states. */
+export interface ReplicaStatus {
+  version: string;
+  ready: boolean;
+  draining: boolean;
+  render_workers_alive: boolean;
+  catalog: { loaded: boolean; skus: number; reload_error?: string };
+  store: {
+    degraded: boolean;
+    since?: string;
+    last_success?: string;
+    last_error?: string;
+    last_error_at?: string;
+  };
+}

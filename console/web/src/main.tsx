@@ -5,6 +5,7 @@ import { VariantsPanel } from './variants';
 import { RoutingPanel } from './routing';
 import { RulesPanel } from './rules';
 import { CachePanel } from './cache';
+import { ReplicaWarnings } from './status';
 import './style.css';
 
 const panels = [
@@ -110,6 +111,7 @@ function App() {
           Sign out
         </button>
       </header>
+      <ReplicaWarnings />
       {panels.map(({ id, Panel }) => (id === panel ? <Panel key={id} cat={cat} /> : null))}
     </div>
   );

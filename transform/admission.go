@@ -1,0 +1,192 @@
+package transform
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+
+	"github.com/edgeshelf/edgeshelf/internal/problem"
+)
+
+// Renderer renders variants with a bounded number running at once.
+//
+// Admission keeps renders from crowding out everything else on the
+// machine: slots bound the renders running (CPU), queue bounds those
+// waiting (memory), QueueWait bounds how long one waits (latency: under
+// overload an excess miss is refused early, not after a long queue), and
+// renders run on threads at nice RenderNice, so requests served from memory
+// win the CPU when both want it.
+type Renderer struct {
+	cfg   Config
+	slots chan struct{}
+	queue chan struct{}
+	// waiting counts renders waiting for a slot (admit).
+	waiting atomic.Int64
+	// took is a moving average of how long renders take (ns), what a
+	// waiter's wait is predicted from.
+	took atomic.Int64
+	cal  *lru.Cache[string, [3]float64]
+	log  *slog.Logger
+}
+
+// New builds a renderer; libvips must have been started with Startup.
+func New(cfg Config) (*Renderer, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cal, _ := lru.New[string, [3]float64](4096) // 4096 × 40 bytes: a fixed, small cost
+	return &Renderer{
+		cfg:   cfg,
+		slots: make(chan struct{}, cfg.concurrency()),
+		queue: make(chan struct{}, cfg.concurrency()+cfg.Queue),
+		cal:   cal,
+		log:   slog.Default(),
+	}, nil
+}
+
+// Config is the renderer's configuration.
+func (r *Renderer) Config() Config { return r.cfg }
+
+// SetLogger sets where the renderer reports sources it had to work around.
+func (r *Renderer) SetLogger(l *slog.Logger) { r.log = l }
+
+// Render turns a source into the variant the request describes. Bad sources
+// and specs are *problem.Error with a 4xx status; it never panics on input.
+//
+// The render runs in its own goroutine holding a render slot, so a request
+// whose deadline passes gets 503 at once while libvips (which cannot be
+// interrupted) finishes in the background and only then frees the slot: the
+// CPU stays bounded even when clients give up.
+func (r *Renderer) Render(ctx context.Context, req Request) (*Result, error) {
+	if err := req.Spec.Validate(r.cfg); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.RenderTimeout)
+	defer cancel()
+	release, err := r.admit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	type outcome struct {
+		res *Result
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		// This goroutine's thread is the one libvips is called from; it
+		// ends with the goroutine (see lowerThreadPriority).
+		if err := lowerThreadPriority(r.cfg.RenderNice); err != nil {
+			r.log.Debug("render thread priority unchanged", "err", err)
+		}
+		start := time.Now()
+		res, err := run(r.cfg, req, r.cal, r.log)
+		r.observe(time.Since(start))
+		// The slot is free before the caller hears: a client that sends
+		// its next miss at once (the console keeps 4 in flight) must not
+		// find its own finished render still counted ahead of it. run
+		// recovers libvips' panics, so nothing skips this.
+		release()
+		done <- outcome{res, err}
+	}()
+	select {
+	case o := <-done:
+		return o.res, o.err
+	case <-ctx.Done():
+		return nil, timeoutErr(ctx.Err())
+	}
+}
+
+// admit takes a render slot, waiting behind at most Queue others; release
+// gives the slot back. Under overload a miss is refused with render_busy and
+// Retry-After early, so the client (or CDN) retries instead of waiting in a
+// long line: at once when the line ahead is predicted to take longer than
+// QueueWait, else once it has waited QueueWait. A miss with no more
+// waiting than there are slots is next in line, at most a render away, and
+// is never refused, so a burst of a few misses (or the console's few
+// renders at once) always renders.
+func (r *Renderer) admit(ctx context.Context) (release func(), err error) {
+	select {
+	case r.queue <- struct{}{}:
+	default:
+		return nil, busy()
+	}
+	release = func() { <-r.slots; <-r.queue }
+	select {
+	case r.slots <- struct{}{}: // a free slot: no timer to pay for
+		return release, nil
+	default:
+	}
+	defer r.waiting.Add(-1)
+	// With every slot busy, the line moves one render per took/slots: the
+	// last of line waiters is predicted to wait line × took / slots.
+	if line := r.waiting.Add(1); line > int64(cap(r.slots)) && r.cfg.QueueWait > 0 &&
+		time.Duration(line*r.took.Load()/int64(cap(r.slots))) > r.cfg.QueueWait {
+		<-r.queue
+		return nil, busy()
+	}
+	return r.wait(ctx, release)
+}
+
+// wait waits for a slot for admit, up to QueueWait unless next in line.
+func (r *Renderer) wait(ctx context.Context, release func()) (func(), error) {
+	var expired <-chan time.Time
+	if r.cfg.QueueWait > 0 {
+		t := time.NewTimer(r.cfg.QueueWait)
+		defer t.Stop()
+		expired = t.C
+	}
+	for {
+		select {
+		case r.slots <- struct{}{}:
+			return release, nil
+		case <-expired:
+			if r.waiting.Load() > int64(cap(r.slots)) {
+				<-r.queue
+				return nil, busy()
+			}
+			expired = nil
+		case <-ctx.Done():
+			<-r.queue
+			return nil, timeoutErr(ctx.Err())
+		}
+	}
+}
+
+// observe folds a render's duration into took (weight 1/8: a few renders
+// move it, one outlier does not).
+func (r *Renderer) observe(d time.Duration) {
+	for {
+		old := r.took.Load()
+		next := old + (int64(d)-old)/8
+		if old == 0 {
+			next = int64(d)
+		}
+		if r.took.CompareAndSwap(old, next) {
+			return
+		}
+	}
+}
+
+// ErrBusy is returned when more than Queue renders already wait for a
+// slot, or when no slot frees up within QueueWait for one of a long line.
+var ErrBusy = problem.New(http.StatusServiceUnavailable, "render_busy", "too many renders in progress; retry shortly")
+
+func busy() error {
+	p := *ErrBusy
+	p.RetryAfter = 1
+	return &p
+}
+
+func timeoutErr(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		p := problem.Wrap(err, http.StatusServiceUnavailable, "render_timeout", "the render did not finish in time")
+		p.RetryAfter = 1
+		return p
+	}
+	return err
+}

@@ -1,0 +1,147 @@
+package transform
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/edgeshelf/edgeshelf/internal/problem"
+)
+
+// TestFullPoolShedsEarly: with the only render slot taken by a long render
+// and two misses waiting (more than there are slots), one miss is refused
+// with 503 render_busy and Retry-After once it has waited QueueWait, well
+// before the long render ends; the other, then next in line, waits on and
+// renders after it.
+func TestFullPoolShedsEarly(t *testing.T) {
+	r, src, long := busyRenderer(t, 20*time.Millisecond)
+	type answer struct {
+		err    error
+		waited time.Duration
+		during bool // answered while the long render still ran
+	}
+	answers := make(chan answer, 2)
+	start := time.Now()
+	for w := range 2 {
+		go func() {
+			_, err := r.Render(context.Background(), Request{Source: src, Spec: Spec{Width: 100 + w, Format: JPEG}})
+			answers <- answer{err, time.Since(start), len(long) == 0}
+		}()
+	}
+	first, second := <-answers, <-answers
+	if err := <-long; err != nil {
+		t.Fatal(err)
+	}
+	p, ok := problem.As(first.err)
+	if !ok || p.Status != 503 || p.Code != "render_busy" || p.RetryAfter < 1 {
+		t.Fatalf("first answer on a full pool: %v, want 503 render_busy with Retry-After", first.err)
+	}
+	if !first.during {
+		t.Error("the refusal came after the long render ended: it waited for a slot, not for QueueWait")
+	}
+	if first.waited < r.cfg.QueueWait {
+		t.Errorf("refused after %v: it did not wait its %v for a slot", first.waited, r.cfg.QueueWait)
+	}
+	if second.err != nil || second.during {
+		t.Errorf("second miss: %v (answered during the long render: %v), want it rendered after the long render", second.err, second.during)
+	}
+}
+
+// TestQueueWaitZeroWaits: QueueWait 0 keeps the old behaviour: two misses
+// behind a long render on the only slot (one more than would be exempt
+// from QueueWait) both wait and render.
+func TestQueueWaitZeroWaits(t *testing.T) {
+	r, src, long := busyRenderer(t, 0)
+	errs := make(chan error, 2)
+	for w := range 2 {
+		go func() {
+			_, err := r.Render(context.Background(), Request{Source: src, Spec: Spec{Width: 100 + w, Format: JPEG}})
+			errs <- err
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Errorf("miss behind a long render with QueueWait 0: %v, want it rendered", err)
+		}
+	}
+	if err := <-long; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLongLineShedsAtOnce: when the renders ahead are predicted to take
+// longer than QueueWait, a miss beyond the next in line is refused without
+// waiting QueueWait at all; the one next in line still waits and renders.
+func TestLongLineShedsAtOnce(t *testing.T) {
+	src := hoodie(t)
+	r := oneSlot(t, time.Hour)
+	r.observe(10 * time.Hour) // renders are predicted to take 10 h
+	r.queue <- struct{}{}     // a stand-in render holds the only slot
+	r.slots <- struct{}{}
+	next := make(chan error, 1)
+	go func() {
+		_, err := r.Render(context.Background(), Request{Source: src, Spec: Spec{Width: 100, Format: JPEG}})
+		next <- err
+	}()
+	for r.waiting.Load() < 1 {
+		time.Sleep(time.Millisecond)
+	}
+	refused := make(chan error, 1)
+	go func() {
+		_, err := r.Render(context.Background(), Request{Source: src, Spec: Spec{Width: 101, Format: JPEG}})
+		refused <- err
+	}()
+	select {
+	case err := <-refused:
+		if p, ok := problem.As(err); !ok || p.Code != "render_busy" || p.RetryAfter < 1 {
+			t.Errorf("second in line: %v, want render_busy with Retry-After", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("second in line behind a predicted 10 h wait was not refused at once")
+	}
+	<-r.slots // the stand-in render ends
+	<-r.queue
+	if err := <-next; err != nil {
+		t.Errorf("next in line: %v, want it rendered", err)
+	}
+}
+
+func hoodie(t *testing.T) []byte {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("..", "demo", "originals", "label-hoodie", "front.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src
+}
+
+// oneSlot is a renderer with one render slot and the given QueueWait.
+func oneSlot(t *testing.T, wait time.Duration) *Renderer {
+	t.Helper()
+	cfg := Defaults()
+	cfg.Concurrency, cfg.Queue, cfg.QueueWait = 1, 8, wait
+	r, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// busyRenderer is oneSlot with its slot taken by a long render, whose
+// answer comes on long, and the source it renders.
+func busyRenderer(t *testing.T, wait time.Duration) (r *Renderer, src []byte, long chan error) {
+	t.Helper()
+	src, r = hoodie(t), oneSlot(t, wait)
+	long = make(chan error, 1)
+	go func() {
+		// An enlarging AVIF takes over 100 ms, far beyond the waits tested.
+		_, err := r.Render(context.Background(), Request{Source: src, Spec: Spec{Width: 4000, Format: AVIF}})
+		long <- err
+	}()
+	for len(r.slots) < 1 { // the long render holds the only slot
+		time.Sleep(time.Millisecond)
+	}
+	return r, src, long
+}
