@@ -145,10 +145,6 @@ func (h *Handler) runWarm(ctx context.Context, job *warmState, plans []variant.P
 }
 
 func (h *Handler) warmOne(ctx context.Context, job *warmState, p variant.Plan) {
-	if _, ok := h.variants.Lookup(p); ok {
-		job.cached.Add(1)
-		return
-	}
 	// A render once started runs to the end (a cache flight outlives its
 	// callers); waiting for it here is what lets Close await the job.
 	_, src, err := h.variants.Get(context.WithoutCancel(ctx), p)

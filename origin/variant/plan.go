@@ -41,7 +41,7 @@ func (s *Service) Plan(cat *catalog.Catalog, orig catalog.Original, sku, view, l
 // plan is Plan for specs known to be valid (catalog presets).
 func (s *Service) plan(cat *catalog.Catalog, orig catalog.Original, sku, view, locale string, spec transform.Spec) Plan {
 	localeName, loc, _ := cat.ResolveLocale(locale)
-	look, profile := lookFor(cat, loc, sku, view)
+	look, profile := LookFor(cat, loc, sku, view)
 	tags := []string{"sku-" + sku}
 	if orig.Hub != "" {
 		tags = append(tags, "hub-"+orig.Hub)
@@ -62,10 +62,10 @@ func PresetSpec(p *catalog.Preset, f transform.Format) transform.Spec {
 	}
 }
 
-// lookFor is the colour treatment of a variant: the locale's colour profile
+// LookFor is the colour treatment of a variant: the locale's colour profile
 // and, on the SKU's swatch view (master or hub photo), the swatch to
 // calibrate toward and measure. It also returns the profile's id@version.
-func lookFor(cat *catalog.Catalog, locale catalog.Locale, skuID, view string) (transform.Look, string) {
+func LookFor(cat *catalog.Catalog, locale catalog.Locale, skuID, view string) (transform.Look, string) {
 	look := transform.Look{Space: transform.SRGB, Intent: "relative"}
 	profileID := "none"
 	if p := cat.LocaleProfile(locale); p != nil {
@@ -80,10 +80,4 @@ func lookFor(cat *catalog.Catalog, locale catalog.Locale, skuID, view string) (t
 		look.Calibrate = true
 	}
 	return look, profileID
-}
-
-// LookFor is the colour treatment a locale gives a SKU view, and its colour
-// profile's id@version.
-func LookFor(cat *catalog.Catalog, locale catalog.Locale, sku, view string) (transform.Look, string) {
-	return lookFor(cat, locale, sku, view)
 }

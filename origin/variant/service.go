@@ -83,9 +83,6 @@ func (s *Service) RenderConfig() transform.Config { return s.settings }
 // Colour is the report of measured swatches over the threshold.
 func (s *Service) Colour() *ColourReport { return s.colour }
 
-// Lookup is the L1 fast path: a hit costs no deadline and no flight.
-func (s *Service) Lookup(p Plan) (*cache.Entry, bool) { return s.deps.Cache.Lookup(p.Key) }
-
 // Get returns the variant of a plan from the first tier that has it, or
 // renders it once however many ask at once. A fresh measurement (not an L1
 // hit) of the swatch goes to the colour report.
