@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"regexp"
 	"strings"
 	"sync"
@@ -208,7 +209,10 @@ func (w *renderWatch) Render(ctx context.Context, req transform.Request) (*trans
 	switch {
 	case refused && w.refusedSince.IsZero():
 		w.refusedSince = time.Now()
-	case !refused && !errors.Is(err, context.Canceled):
+	case err == nil || p != nil && p.Status < http.StatusInternalServerError && !refused:
+		// A render, or a bad source or spec answered by a worker. Store
+		// failures (the original is read inside Render, before a slot) and
+		// cancellations say nothing about the workers.
 		w.refusedSince = time.Time{}
 	}
 	return res, err

@@ -66,6 +66,19 @@ func (r *Renderer) Render(ctx context.Context, req Request) (*Result, error) {
 	if err := req.Spec.Validate(r.cfg); err != nil {
 		return nil, err
 	}
+	if err := r.enterLine(); err != nil {
+		return nil, err
+	}
+	if req.Load != nil {
+		// Read with a place in the line but no slot: the store's latency
+		// does not hold a CPU slot idle, and a refused miss read nothing.
+		src, id, err := req.Load(ctx)
+		if err != nil {
+			<-r.queue
+			return nil, err
+		}
+		req.Source, req.SourceID, req.Load = src, id, nil
+	}
 	ctx, cancel := context.WithTimeout(ctx, r.cfg.RenderTimeout)
 	defer cancel()
 	release, err := r.admit(ctx)
@@ -101,20 +114,40 @@ func (r *Renderer) Render(ctx context.Context, req Request) (*Result, error) {
 	}
 }
 
-// admit takes a render slot, waiting behind at most Queue others; release
-// gives the slot back. Under overload a miss is refused with render_busy and
-// Retry-After early, so the client (or CDN) retries instead of waiting in a
-// long line: at once when the line ahead is predicted to take longer than
-// QueueWait, else once it has waited QueueWait. A miss with no more
-// waiting than there are slots is next in line, at most a render away, and
-// is never refused, so a burst of a few misses (or the console's few
-// renders at once) always renders.
-func (r *Renderer) admit(ctx context.Context) (release func(), err error) {
+// enterLine takes a place in the line (slots + Queue places), or refuses
+// the miss with render_busy and Retry-After early, so the client (or CDN)
+// retries instead of waiting in a long line: when every place is taken, or
+// when the line ahead is predicted to take longer than QueueWait. A miss
+// with no more waiting than there are slots is next in line, at most a
+// render away, and is never refused, so a burst of a few misses (or the
+// console's few renders at once) always renders. The place is given back
+// by admit's release, or by admit itself when it refuses.
+func (r *Renderer) enterLine() error {
 	select {
 	case r.queue <- struct{}{}:
 	default:
-		return nil, busy()
+		return busy()
 	}
+	if r.overPredictedWait(r.waiting.Load() + 1) {
+		<-r.queue
+		return busy()
+	}
+	return nil
+}
+
+// overPredictedWait: with every slot busy, the line moves one render per
+// took/slots, so the last of line waiters is predicted to wait
+// line × took / slots.
+func (r *Renderer) overPredictedWait(line int64) bool {
+	return line > int64(cap(r.slots)) && r.cfg.QueueWait > 0 &&
+		time.Duration(line*r.took.Load()/int64(cap(r.slots))) > r.cfg.QueueWait
+}
+
+// admit takes a render slot for a miss holding a place in the line
+// (enterLine), waiting up to QueueWait unless next in line; release gives
+// slot and place back. The prediction is checked again: the line may have
+// grown while the original was read.
+func (r *Renderer) admit(ctx context.Context) (release func(), err error) {
 	release = func() { <-r.slots; <-r.queue }
 	select {
 	case r.slots <- struct{}{}: // a free slot: no timer to pay for
@@ -122,10 +155,7 @@ func (r *Renderer) admit(ctx context.Context) (release func(), err error) {
 	default:
 	}
 	defer r.waiting.Add(-1)
-	// With every slot busy, the line moves one render per took/slots: the
-	// last of line waiters is predicted to wait line × took / slots.
-	if line := r.waiting.Add(1); line > int64(cap(r.slots)) && r.cfg.QueueWait > 0 &&
-		time.Duration(line*r.took.Load()/int64(cap(r.slots))) > r.cfg.QueueWait {
+	if r.overPredictedWait(r.waiting.Add(1)) {
 		<-r.queue
 		return nil, busy()
 	}

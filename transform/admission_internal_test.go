@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -89,14 +90,19 @@ func TestLongLineShedsAtOnce(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	refused := make(chan error, 1)
+	var loaded atomic.Bool
 	go func() {
-		_, err := r.Render(context.Background(), Request{Source: src, Spec: Spec{Width: 101, Format: JPEG}})
+		_, err := r.Render(context.Background(), Request{Spec: Spec{Width: 101, Format: JPEG},
+			Load: func(context.Context) ([]byte, string, error) { loaded.Store(true); return src, "hoodie", nil }})
 		refused <- err
 	}()
 	select {
 	case err := <-refused:
 		if p, ok := problem.As(err); !ok || p.Code != "render_busy" || p.RetryAfter < 1 {
 			t.Errorf("second in line: %v, want render_busy with Retry-After", err)
+		}
+		if loaded.Load() {
+			t.Error("the refused miss read its original: a shed miss must not load")
 		}
 	case <-time.After(10 * time.Second):
 		t.Error("second in line behind a predicted 10 h wait was not refused at once")
@@ -144,4 +150,28 @@ func busyRenderer(t *testing.T, wait time.Duration) (r *Renderer, src []byte, lo
 		time.Sleep(time.Millisecond)
 	}
 	return r, src, long
+}
+
+// TestLoadInsideTheLine: a miss loads its original through Request.Load
+// and renders it; a failed load is the miss's answer and gives its place
+// in the line back.
+func TestLoadInsideTheLine(t *testing.T) {
+	src := hoodie(t)
+	r := oneSlot(t, time.Second)
+	res, err := r.Render(context.Background(), Request{Spec: Spec{Width: 120, Format: JPEG},
+		Load: func(context.Context) ([]byte, string, error) { return src, "hoodie@1", nil }})
+	if err != nil || res.Width != 120 {
+		t.Fatalf("render with Load: %v, %+v; want a 120 px wide render", err, res)
+	}
+	gone := problem.New(503, "store_unavailable", "the store did not answer")
+	for range cap(r.queue) + 1 { // more failures than places: each gives its place back
+		_, err := r.Render(context.Background(), Request{Spec: Spec{Width: 120, Format: JPEG},
+			Load: func(context.Context) ([]byte, string, error) { return nil, "", gone }})
+		if p, ok := problem.As(err); !ok || p.Code != "store_unavailable" {
+			t.Fatalf("failed load: %v, want the load's store_unavailable", err)
+		}
+	}
+	if n := len(r.queue); n != 0 {
+		t.Errorf("%d places in the line still taken after failed loads, want 0", n)
+	}
 }

@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -37,6 +38,11 @@ type Request struct {
 	SourceID string
 	Spec     Spec
 	Look     Look
+	// Load, when set, fetches Source and SourceID once the render has a
+	// place in the line (Renderer.Render): a miss that would be refused
+	// anyway never reads its original, and no more originals are in memory
+	// at once than there are places in the line.
+	Load func(ctx context.Context) (source []byte, sourceID string, err error)
 }
 
 // state is what the steps share while rendering one variant.

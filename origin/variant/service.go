@@ -104,15 +104,19 @@ func (s *Service) Get(ctx context.Context, p Plan) (*cache.Entry, cache.Source, 
 	return e, src, nil
 }
 
-// render fetches the original and renders it; it runs at most once per key
-// at a time (inside the cache's flight).
+// render renders a plan; the renderer fetches the original once the miss
+// has a place in its line. It runs at most once per key at a time (inside
+// the cache's flight).
 func (s *Service) render(ctx context.Context, p Plan) (*cache.Entry, error) {
-	obj, err := s.source(ctx, p.Orig)
-	if err != nil {
-		return nil, err
-	}
 	res, err := s.deps.Renderer.Render(ctx, transform.Request{
-		Source: obj.Data, SourceID: obj.Key + "@" + obj.ETag, Spec: p.Spec, Look: p.Look,
+		Spec: p.Spec, Look: p.Look,
+		Load: func(ctx context.Context) ([]byte, string, error) {
+			obj, err := s.source(ctx, p.Orig)
+			if err != nil {
+				return nil, "", err
+			}
+			return obj.Data, obj.Key + "@" + obj.ETag, nil
+		},
 	})
 	if err != nil {
 		return nil, err
