@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net/http"
 	"regexp"
 	"strings"
 	"sync"
@@ -13,10 +12,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/edgeshelf/edgeshelf/catalog"
-	"github.com/edgeshelf/edgeshelf/internal/problem"
 	"github.com/edgeshelf/edgeshelf/origin/admin"
 	"github.com/edgeshelf/edgeshelf/store"
-	"github.com/edgeshelf/edgeshelf/transform"
 )
 
 // A store outage degrades service (misses fail fast) but is not a
@@ -33,9 +30,8 @@ const (
 	// long mark the store degraded before the next probe does; a shorter
 	// streak is a blip (a reset connection) that retries absorb.
 	storeDegradeAfter = time.Second
-	// renderWedgeMin is the least time renders must have been refused
-	// (timed out waiting, or the queue full) with none finishing before the
-	// render workers count as wedged.
+	// renderWedgeMin is the least time every render slot must have been
+	// held by the same render before the render workers count as wedged.
 	renderWedgeMin = 30 * time.Second
 )
 
@@ -181,49 +177,23 @@ func (h *storeHealth) Delete(ctx context.Context, key string) error {
 	return err
 }
 
-// renderWatch wraps the renderer to tell whether its workers are alive:
-// they are unless every render asked of them for wedgeAfter was refused
-// (render_timeout waiting for a slot, render_busy with the queue full) and
-// none finished. libvips cannot be interrupted, so a stuck render holds its
-// slot forever; this sees it from the outside, with no I/O and no render.
+// renderWatch tells whether the render workers are alive: they are unless
+// every render slot has been held by one render for wedgeAfter. libvips
+// cannot be interrupted, so a stuck render holds its slot forever; this sees
+// it from the outside, with no I/O and no render. Refused misses are no
+// sign: a store that fails (or hangs) every read of an original fills the
+// render line with misses waiting on it, and workers waiting for work are
+// alive.
 type renderWatch struct {
 	Renderer
 	wedgeAfter time.Duration
-
-	mu sync.Mutex
-	// refusedSince is the first refusal since the last finished render.
-	refusedSince time.Time
 }
 
 func newRenderWatch(r Renderer) *renderWatch {
 	return &renderWatch{Renderer: r, wedgeAfter: max(renderWedgeMin, 3*r.Config().RenderTimeout)}
 }
 
-// Render renders and notes whether a worker took the render.
-func (w *renderWatch) Render(ctx context.Context, req transform.Request) (*transform.Result, error) {
-	res, err := w.Renderer.Render(ctx, req)
-	p, _ := problem.As(err)
-	refused := p != nil && (p.Code == "render_timeout" || p.Code == "render_busy")
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	switch {
-	case refused && w.refusedSince.IsZero():
-		w.refusedSince = time.Now()
-	case err == nil || p != nil && p.Status < http.StatusInternalServerError && !refused:
-		// A render, or a bad source or spec answered by a worker. Store
-		// failures (the original is read inside Render, before a slot) and
-		// cancellations say nothing about the workers.
-		w.refusedSince = time.Time{}
-	}
-	return res, err
-}
-
-// alive: no refusal streak, or one shorter than wedgeAfter.
-func (w *renderWatch) alive() bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.refusedSince.IsZero() || time.Since(w.refusedSince) < w.wedgeAfter
-}
+func (w *renderWatch) alive() bool { return !w.Stalled(w.wedgeAfter) }
 
 // startProbe starts the store probe once, when the server starts serving:
 // a Server that is built but never served (a test) runs no goroutine.

@@ -30,7 +30,12 @@ import (
 
 // Renderer renders one variant from an original; *transform.Renderer is the
 // real one, tests wrap it to count renders.
-type Renderer = variant.Renderer
+type Renderer interface {
+	variant.Renderer
+	// Stalled reports whether every render slot has been held by one
+	// render for longer than after (readiness: render_stalled).
+	Stalled(after time.Duration) bool
+}
 
 // Deps are the parts the origin is wired from.
 type Deps struct {

@@ -32,6 +32,8 @@ type Renderer struct {
 	took atomic.Int64
 	cal  *lru.Cache[string, [3]float64]
 	log  *slog.Logger
+	// running is the start of each render holding a slot (Stalled).
+	running running
 }
 
 // New builds a renderer; libvips must have been started with Startup.
@@ -97,7 +99,9 @@ func (r *Renderer) Render(ctx context.Context, req Request) (*Result, error) {
 			r.log.Debug("render thread priority unchanged", "err", err)
 		}
 		start := time.Now()
+		ended := r.running.start(start)
 		res, err := run(r.cfg, req, r.cal, r.log)
+		ended()
 		r.observe(time.Since(start))
 		// The slot is free before the caller hears: a client that sends
 		// its next miss at once (the console keeps 4 in flight) must not

@@ -175,3 +175,47 @@ func TestLoadInsideTheLine(t *testing.T) {
 		t.Errorf("%d places in the line still taken after failed loads, want 0", n)
 	}
 }
+
+// TestStalledOnlyWhenEverySlotIsHeld: Stalled says the workers are wedged
+// only while every slot is held by a render older than the limit; a line
+// of misses waiting on their originals (a hanging store) is no stall.
+func TestStalledOnlyWhenEverySlotIsHeld(t *testing.T) {
+	src := hoodie(t)
+	r := oneSlot(t, time.Second)
+	hang := make(chan struct{})
+	loading := make(chan struct{}, 8)
+	for range 4 { // misses whose store read hangs hold places, not slots
+		go func() {
+			_, _ = r.Render(context.Background(), Request{Spec: Spec{Width: 100, Format: JPEG},
+				Load: func(context.Context) ([]byte, string, error) { loading <- struct{}{}; <-hang; return nil, "", context.Canceled }})
+		}()
+	}
+	for range 4 {
+		<-loading
+	}
+	if r.Stalled(0) {
+		t.Error("Stalled with every miss waiting on the store and the slot free")
+	}
+	close(hang)
+	long := make(chan error, 1)
+	go func() {
+		_, err := r.Render(context.Background(), Request{Source: src, Spec: Spec{Width: 4000, Format: AVIF}})
+		long <- err
+	}()
+	for len(r.slots) < 1 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(5 * time.Millisecond)
+	if !r.Stalled(time.Millisecond) {
+		t.Error("not Stalled with the only slot held by one render for longer than the limit")
+	}
+	if r.Stalled(time.Hour) {
+		t.Error("Stalled before the render in the slot reached the limit")
+	}
+	if err := <-long; err != nil {
+		t.Fatal(err)
+	}
+	if r.Stalled(0) {
+		t.Error("Stalled after the render ended")
+	}
+}
