@@ -65,7 +65,10 @@ func run(cfg Config, req Request, cal *lru.Cache[string, [3]float64], log *slog.
 		st.close()
 		// govips and libvips must never take the process down on input.
 		if rec := recover(); rec != nil {
-			res, err = nil, problem.New(http.StatusUnprocessableEntity, "corrupt_source", "the source could not be decoded: %v", rec)
+			// The panic's text names libvips internals: it goes to the
+			// log, the answer says only what the client can act on.
+			st.log.Warn("render panicked", "source", req.SourceID, "panic", fmt.Sprint(rec))
+			res, err = nil, problem.New(http.StatusUnprocessableEntity, "corrupt_source", "the source could not be decoded")
 		}
 	}()
 	if st.info, err = Inspect(req.Source, cfg); err != nil {

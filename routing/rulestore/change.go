@@ -84,13 +84,16 @@ func (r *Store) Put(ctx context.Context, data []byte, dryRun bool) (*RulesChange
 
 // Rollback makes stored version n active again. It must still validate
 // against the current catalog. Errors are *UnknownVersionError,
-// *StaleVersionError, *UnavailableError, or the store's own.
+// *StaleVersionError, *TooLargeError, *UnavailableError, or the store's own.
 func (r *Store) Rollback(ctx context.Context, n int) (*RulesChange, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	obj, err := r.blob.Get(ctx, VersionKey(n), store.GetOptions{MaxBytes: routing.MaxRulesBytes})
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, &UnknownVersionError{N: n}
+	}
+	if errors.Is(err, store.ErrTooLarge) {
+		return nil, &TooLargeError{Key: VersionKey(n)}
 	}
 	if err != nil {
 		return nil, storeFailed("reading "+VersionKey(n), err)

@@ -194,3 +194,22 @@ func versions(t testing.TB, f *rulesFixture) *rulestore.RulesVersions {
 	}
 	return v
 }
+
+// A stored version over the rules size limit (put there by hand) is
+// refused as 422 rules_too_large, not mapped to the photos' size error,
+// and the rules in force stay.
+func TestRollbackRefusesOversizedVersion(t *testing.T) {
+	f := startRules(t, 0, false)
+	write(t, f.blob, "rules/versions/1.yaml", "version: huge\n# "+strings.Repeat("x", routing.MaxRulesBytes)+"\n")
+	_, err := f.rules.Rollback(context.Background(), 1)
+	var tooLarge *rulestore.TooLargeError
+	if !errors.As(err, &tooLarge) || tooLarge.Key != "rules/versions/1.yaml" {
+		t.Fatalf("rollback to an oversized version: %v, want a TooLargeError", err)
+	}
+	if p, ok := problem.As(err); !ok || p.Status != http.StatusUnprocessableEntity || p.Code != "rules_too_large" {
+		t.Errorf("problem %+v, want 422 rules_too_large", p)
+	}
+	if d := f.routePL(t); d.RulesVersion != demoRulesVersion {
+		t.Errorf("after a refused rollback: %s", d.RulesVersion)
+	}
+}

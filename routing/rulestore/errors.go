@@ -55,6 +55,24 @@ func (e *StaleVersionError) Problem() *problem.Error {
 // the wrapped validation error's 400.
 func (e *StaleVersionError) As(target any) bool { return asProblem(target, e.Problem) }
 
+// TooLargeError is a stored rules object over routing.MaxRulesBytes (put
+// there by hand: the admin API refuses larger rules): it is never read
+// into memory, so it cannot be rolled back to.
+type TooLargeError struct{ Key string }
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%s is over the %d-byte rules limit", e.Key, routing.MaxRulesBytes)
+}
+
+// Problem is 422 rules_too_large.
+func (e *TooLargeError) Problem() *problem.Error {
+	return problem.Wrap(e, http.StatusUnprocessableEntity, "rules_too_large", "%s is over the %d-byte rules limit and cannot be activated", e.Key, routing.MaxRulesBytes)
+}
+
+// As lets problem.As find the problem; without it the origin would map the
+// store's size error to the one for photos.
+func (e *TooLargeError) As(target any) bool { return asProblem(target, e.Problem) }
+
 // UnavailableError is a store call the store did not answer (an outage, a
 // deadline): nothing was activated, and the same request may be retried.
 type UnavailableError struct {
