@@ -30,6 +30,11 @@ const (
 	// long mark the store degraded before the next probe does; a shorter
 	// streak is a blip (a reset connection) that retries absorb.
 	storeDegradeAfter = time.Second
+	// storeDegradedReadTimeout bounds a read while the store is degraded:
+	// a black-holed store would otherwise hold every miss for its whole
+	// request deadline. Reads still go through, so the first one after the
+	// store returns answers (and ends the degraded state) at once.
+	storeDegradedReadTimeout = 2 * time.Second
 	// renderWedgeMin is the least time every render slot must have been
 	// held by the same render before the render workers count as wedged.
 	renderWedgeMin = 30 * time.Second
@@ -145,9 +150,21 @@ func (h *storeHealth) probe(ctx context.Context) {
 	}
 }
 
-// Get, Put, Stat, List and Delete pass through and observe the answer.
+// boundRead shortens a read's deadline to storeDegradedReadTimeout while
+// the store is degraded (a circuit breaker that still lets calls through).
+func (h *storeHealth) boundRead(ctx context.Context) (context.Context, context.CancelFunc) {
+	if !h.State().Degraded {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, storeDegradedReadTimeout)
+}
+
+// Get, Put, Stat, List and Delete pass through and observe the answer;
+// reads are bounded by boundRead.
 
 func (h *storeHealth) Get(ctx context.Context, key string, opts store.GetOptions) (*store.Object, error) {
+	ctx, cancel := h.boundRead(ctx)
+	defer cancel()
 	obj, err := h.Blob.Get(ctx, key, opts)
 	h.observe(err, false)
 	return obj, err
@@ -160,6 +177,8 @@ func (h *storeHealth) Put(ctx context.Context, key string, data []byte, opts sto
 }
 
 func (h *storeHealth) Stat(ctx context.Context, key string) (store.Info, error) {
+	ctx, cancel := h.boundRead(ctx)
+	defer cancel()
 	info, err := h.Blob.Stat(ctx, key)
 	h.observe(err, false)
 	return info, err
