@@ -187,7 +187,11 @@ func TestStalledOnlyWhenEverySlotIsHeld(t *testing.T) {
 	for range 4 { // misses whose store read hangs hold places, not slots
 		go func() {
 			_, _ = r.Render(context.Background(), Request{Spec: Spec{Width: 100, Format: JPEG},
-				Load: func(context.Context) ([]byte, string, error) { loading <- struct{}{}; <-hang; return nil, "", context.Canceled }})
+				Load: func(context.Context) ([]byte, string, error) {
+					loading <- struct{}{}
+					<-hang
+					return nil, "", context.Canceled
+				}})
 		}()
 	}
 	for range 4 {
