@@ -68,7 +68,7 @@ func (r *Renderer) Render(ctx context.Context, req Request) (*Result, error) {
 	if err := req.Spec.Validate(r.cfg); err != nil {
 		return nil, err
 	}
-	if err := r.enterLine(); err != nil {
+	if err := r.enterLineAs(isPatient(ctx)); err != nil {
 		return nil, err
 	}
 	if req.Load != nil {
@@ -126,13 +126,17 @@ func (r *Renderer) Render(ctx context.Context, req Request) (*Result, error) {
 // render away, and is never refused, so a burst of a few misses (or the
 // console's few renders at once) always renders. The place is given back
 // by admit's release, or by admit itself when it refuses.
-func (r *Renderer) enterLine() error {
+func (r *Renderer) enterLine() error { return r.enterLineAs(false) }
+
+// enterLineAs is enterLine for a patient miss too (Patient), which is
+// refused only when every place is taken.
+func (r *Renderer) enterLineAs(patient bool) error {
 	select {
 	case r.queue <- struct{}{}:
 	default:
 		return busy()
 	}
-	if r.overPredictedWait(r.waiting.Load() + 1) {
+	if !patient && r.overPredictedWait(r.waiting.Load()+1) {
 		<-r.queue
 		return busy()
 	}
@@ -159,7 +163,7 @@ func (r *Renderer) admit(ctx context.Context) (release func(), err error) {
 	default:
 	}
 	defer r.waiting.Add(-1)
-	if r.overPredictedWait(r.waiting.Add(1)) {
+	if line := r.waiting.Add(1); !isPatient(ctx) && r.overPredictedWait(line) {
 		<-r.queue
 		return nil, busy()
 	}
@@ -169,7 +173,7 @@ func (r *Renderer) admit(ctx context.Context) (release func(), err error) {
 // wait waits for a slot for admit, up to QueueWait unless next in line.
 func (r *Renderer) wait(ctx context.Context, release func()) (func(), error) {
 	var expired <-chan time.Time
-	if r.cfg.QueueWait > 0 {
+	if r.cfg.QueueWait > 0 && !isPatient(ctx) {
 		t := time.NewTimer(r.cfg.QueueWait)
 		defer t.Stop()
 		expired = t.C
@@ -189,6 +193,22 @@ func (r *Renderer) wait(ctx context.Context, release func()) (func(), error) {
 			return nil, timeoutErr(ctx.Err())
 		}
 	}
+}
+
+type patientKey struct{}
+
+// Patient marks the renders asked for with ctx as ones that wait for a slot
+// (up to the render timeout, while the line has room) instead of being
+// refused early: an operator's console asks for a few renders at once to
+// look at them, and a render_busy there helps no one. Traffic from the
+// public listener is never patient.
+func Patient(ctx context.Context) context.Context {
+	return context.WithValue(ctx, patientKey{}, true)
+}
+
+func isPatient(ctx context.Context) bool {
+	p, _ := ctx.Value(patientKey{}).(bool)
+	return p
 }
 
 // observe folds a render's duration into took (weight 1/8: a few renders

@@ -223,3 +223,27 @@ func TestStalledOnlyWhenEverySlotIsHeld(t *testing.T) {
 		t.Error("Stalled after the render ended")
 	}
 }
+
+// TestPatientMissesWait: behind a long render on the only slot, misses
+// marked Patient (the operator's console) wait their turn past QueueWait
+// and past the predicted wait, and all render; the same line of ordinary
+// misses sheds one (TestFullPoolShedsEarly).
+func TestPatientMissesWait(t *testing.T) {
+	r, src, long := busyRenderer(t, 20*time.Millisecond)
+	r.observe(10 * time.Hour) // renders are predicted to take 10 h
+	errs := make(chan error, 3)
+	for w := range 3 {
+		go func() {
+			_, err := r.Render(Patient(context.Background()), Request{Source: src, Spec: Spec{Width: 100 + w, Format: JPEG}})
+			errs <- err
+		}()
+	}
+	if err := <-long; err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Errorf("patient miss behind a long render: %v, want it rendered", err)
+		}
+	}
+}

@@ -94,7 +94,8 @@ func (h *Handler) consoleVariants(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	g, ctx := errgroup.WithContext(c.UserContext())
+	// The console's renders wait for a slot rather than being shed.
+	g, ctx := errgroup.WithContext(transform.Patient(c.UserContext()))
 	g.SetLimit(consoleRenders)
 	for i := range cells {
 		for j, f := range formats {
