@@ -80,6 +80,7 @@ func (h *Handler) Register(app fiber.Router, admin fiber.Router, adminOnly fiber
 	admin.Get("/status", h.status)
 	admin.Post("/purge", h.purge)
 	admin.Get("/reports/colour", h.reportColour)
+	admin.Get("/reports/gallery", h.reportGallery())
 	admin.Put("/rules", h.needRules, h.putRules)
 	admin.Get("/rules/versions", h.needRules, h.ruleVersions)
 	admin.Post("/rules/rollback/:n", h.needRules, h.rollbackRules)
