@@ -32,6 +32,12 @@ var settingEffect = map[string][]Format{
 	"VipsThreads":     nil, // libvips' threaded output is deterministic
 	"MallocArenas":    nil,
 	"VipsVector":      allFormats, // liborc's SIMD paths round differently
+	// The gamut thresholds decide whether a P3 locale's variant is rendered
+	// in P3 or shares the sRGB one; that decision is in the key as the
+	// resolved look (space and profile: TestGamutDecisionInKey), so the
+	// bytes under one key never depend on them.
+	"GamutMinShare":  nil,
+	"GamutMinDeltaE": nil,
 }
 
 // bumped is cfg with one field changed to another value of its type.
@@ -129,5 +135,25 @@ func TestVariantKeyParts(t *testing.T) {
 	}
 	if base.Hash(cfg) != testKey(WebP, 0).Hash(cfg) {
 		t.Error("the same inputs gave two keys")
+	}
+}
+
+// TestGamutDecisionInKey: the gamut decision for a P3 locale is in the key
+// as the look it resolves to. A wide photo keeps the P3 look (its own key);
+// an sRGB-only one takes the look and profile of the sRGB locales with the
+// same tone, so its key is theirs: one render, one cache entry.
+func TestGamutDecisionInKey(t *testing.T) {
+	cfg := Defaults()
+	srgbLocale := testKey(WebP, 0)
+	srgbLocale.Profile = "srgb-neutral@1"
+	wide := srgbLocale
+	wide.Look.Space, wide.Profile = DisplayP3, "p3-neutral@1"
+	shared := wide
+	shared.Look.Space, shared.Profile = SRGB, "srgb-neutral@1"
+	if wide.Hash(cfg) == shared.Hash(cfg) {
+		t.Error("the P3 and the sRGB-shared decisions give one key")
+	}
+	if shared.Hash(cfg) != srgbLocale.Hash(cfg) {
+		t.Error("an sRGB-shared P3 variant does not share the sRGB locale's key")
 	}
 }

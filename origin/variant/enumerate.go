@@ -168,12 +168,13 @@ func (s *Service) Describe(cat *catalog.Catalog, keys []string) map[string]*KeyV
 }
 
 func (s *Service) noteKey(out map[string]*KeyVariant, want map[string]bool, p Plan, preset, hub string) {
-	if !want[p.Key] {
+	key := s.servedKey(p)
+	if !want[key] {
 		return
 	}
-	if kv := out[p.Key]; kv != nil {
+	if kv := out[key]; kv != nil {
 		kv.Locales = append(kv.Locales, p.Locale)
 		return
 	}
-	out[p.Key] = &KeyVariant{View: p.View, Preset: preset, Format: string(p.Spec.Format), Hub: hub, Locales: []string{p.Locale}}
+	out[key] = &KeyVariant{View: p.View, Preset: preset, Format: string(p.Spec.Format), Hub: hub, Locales: []string{p.Locale}}
 }

@@ -26,6 +26,11 @@ type Plan struct {
 	// URL is the address that asked for the variant, for the colour
 	// report; optional.
 	URL string
+	// srgb is the variant a P3 plan is served when its photo is not wide
+	// (resolveGamut, in Get); nil for an sRGB look or once resolved.
+	srgb *sharedSRGB
+	// gamut holds Get's gamut decision for Plan.Gamut; nil for an sRGB look.
+	gamut *gamutNote
 }
 
 // Plan resolves the locale and look of a variant, checks the spec against
@@ -47,10 +52,12 @@ func (s *Service) plan(cat *catalog.Catalog, orig catalog.Original, sku, view, l
 		tags = append(tags, "hub-"+orig.Hub)
 	}
 	key := transform.VariantKey{SourceKey: orig.Key, SourceETag: orig.ETag, Spec: spec, Look: look, Profile: profile}
-	return Plan{
+	p := Plan{
 		SKU: sku, View: view, Orig: orig, Spec: spec, Look: look, Profile: profile, Locale: localeName,
 		Key: cache.Key(sku, key.Hash(s.settings)), Tags: tags,
 	}
+	s.withSharedSRGB(cat, &p)
+	return p
 }
 
 // PresetSpec is the spec of a catalog preset in a format.

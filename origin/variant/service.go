@@ -20,6 +20,9 @@ import (
 // real one, tests wrap it to count renders.
 type Renderer interface {
 	Render(ctx context.Context, req transform.Request) (*transform.Result, error)
+	// MeasureGamut decides whether a P3 locale needs a P3 variant of an
+	// original (gamut.go).
+	MeasureGamut(ctx context.Context, src []byte) (transform.Gamut, error)
 	Config() transform.Config
 }
 
@@ -48,6 +51,7 @@ type Service struct {
 	deps     Deps
 	settings transform.Config
 	colour   *ColourReport
+	gamut    *gamutDecisions
 	// alpha remembers which sources have an alpha channel, for fmt=auto.
 	alpha *lru.Cache[string, bool]
 }
@@ -66,7 +70,7 @@ func New(cfg Config, d Deps) (*Service, error) {
 	alpha, _ := lru.New[string, bool](4096)
 	return &Service{
 		cfg: cfg, deps: d, settings: d.Renderer.Config(), alpha: alpha,
-		colour: newColourReport(cfg.DeltaEThreshold, d.Registry),
+		colour: newColourReport(cfg.DeltaEThreshold, d.Registry), gamut: newGamutDecisions(d.Registry),
 	}, nil
 }
 
@@ -84,9 +88,11 @@ func (s *Service) RenderConfig() transform.Config { return s.settings }
 func (s *Service) Colour() *ColourReport { return s.colour }
 
 // Get returns the variant of a plan from the first tier that has it, or
-// renders it once however many ask at once. A fresh measurement (not an L1
-// hit) of the swatch goes to the colour report.
+// renders it once however many ask at once. A P3 plan is first resolved to
+// the variant its photo needs (resolveGamut: P3, or the shared sRGB one). A
+// fresh measurement (not an L1 hit) of the swatch goes to the colour report.
 func (s *Service) Get(ctx context.Context, p Plan) (*cache.Entry, cache.Source, error) {
+	p = s.resolveGamut(ctx, p)
 	if e, ok := s.deps.Cache.Lookup(p.Key); ok {
 		return e, cache.FromL1, nil
 	}
