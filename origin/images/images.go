@@ -32,6 +32,10 @@ type Handler struct {
 	signer   *signing.Signer // nil: signing is off
 	// Cache-Control values, built once: they depend on config only.
 	ccPlain, ccVersioned string
+	// tiers are the cache tiers Cache-Status reports on.
+	tiers tierSet
+	// sizes caps client hints at the source's pixels.
+	sizes *sourceSizes
 }
 
 // New builds the handler; signer may be nil.
@@ -40,7 +44,8 @@ func New(cfg Config, variants *variant.Service, signer *signing.Signer) (*Handle
 		return nil, errors.New("images: the variant service is required")
 	}
 	return &Handler{cfg: cfg, variants: variants, signer: signer,
-		ccPlain: buildCacheControl(cfg, false), ccVersioned: buildCacheControl(cfg, true)}, nil
+		ccPlain: buildCacheControl(cfg, false), ccVersioned: buildCacheControl(cfg, true),
+		tiers: tiersOf(variants.Cache()), sizes: newSourceSizes(variants)}, nil
 }
 
 // Register adds the /img routes.
@@ -65,7 +70,7 @@ func (h *Handler) image(c *fiber.Ctx) error {
 		return err
 	}
 	if spec.Format == transform.Auto {
-		if spec.Format, err = h.negotiate(c, orig); err != nil {
+		if spec, err = h.resolveAuto(c, orig, req, spec); err != nil {
 			return err
 		}
 	}
@@ -78,7 +83,7 @@ func (h *Handler) image(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.setHeaders(c, p, entry, src, req.versioned)
+	h.setHeaders(c, p, entry, src, req)
 	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && etagMatches(inm, entry.ETag) {
 		return c.SendStatus(http.StatusNotModified)
 	}
@@ -87,10 +92,10 @@ func (h *Handler) image(c *fiber.Ctx) error {
 }
 
 // setHeaders sets the validators, caching and purge headers of a variant.
-func (h *Handler) setHeaders(c *fiber.Ctx, p variant.Plan, entry *cache.Entry, src cache.Source, versioned bool) {
+func (h *Handler) setHeaders(c *fiber.Ctx, p variant.Plan, entry *cache.Entry, src cache.Source, req variantRequest) {
 	hd := &c.Response().Header
 	hd.Set(fiber.HeaderETag, entry.ETag)
-	hd.Set(fiber.HeaderCacheControl, h.cacheControl(versioned))
+	hd.Set(fiber.HeaderCacheControl, h.cacheControl(req.versioned))
 	hd.Set("Surrogate-Key", strings.Join(p.Tags, " "))
 	hd.Set("Cache-Tag", strings.Join(p.Tags, ","))
 	hd.Set("X-Content-Type-Options", "nosniff")
@@ -100,6 +105,9 @@ func (h *Handler) setHeaders(c *fiber.Ctx, p variant.Plan, entry *cache.Entry, s
 		timing += ", render;dur=" + strconv.FormatFloat(entry.RenderMS, 'f', 1, 64)
 	}
 	hd.Set("Server-Timing", timing)
+	if status := cacheStatus(h.tiers, src, req.format == transform.Auto); status != "" {
+		hd.Set("Cache-Status", status)
+	}
 	if entry.DeltaE != nil {
 		hd.Set("X-Colour-DeltaE", strconv.FormatFloat(*entry.DeltaE, 'f', 2, 64))
 	}

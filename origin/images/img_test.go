@@ -223,9 +223,12 @@ func TestAutoFormat(t *testing.T) {
 		if ct := resp.Header.Get("Content-Type"); ct != c.want {
 			t.Errorf("Accept %q: Content-Type %q, want %q", c.accept, ct, c.want)
 		}
-		if v := resp.Header.Get("Vary"); v != "Accept" {
-			t.Errorf("Accept %q: Vary %q, want Accept", c.accept, v)
+		if v := resp.Header.Get("Vary"); v != hintsVary { // a preset is sized by client hints too
+			t.Errorf("Accept %q: Vary %q, want %s", c.accept, v, hintsVary)
 		}
+	}
+	if resp, _ := h.Get(t, "/img/label-cap/front/_.auto?w=100"); resp.Header.Get("Vary") != "Accept" {
+		t.Errorf("ad-hoc .auto: Vary %q, want Accept (its size is in the URL)", resp.Header.Get("Vary"))
 	}
 	if resp, _ := h.Get(t, "/img/label-cap/front/thumb.jpg"); resp.Header.Get("Vary") != "" {
 		t.Error("an explicit format must not Vary on Accept")
