@@ -194,8 +194,20 @@ func (s *Server) routes() error {
 		return err
 	}
 	// Every /admin route is registered on this group, behind the token check.
-	s.admin.Register(s.app, s.app.Group("/admin", s.adminOnly, s.requireAdmin), s.adminOnly)
+	s.admin.Register(s.app, s.app.Group("/admin", s.adminOnly, s.requireAdmin, s.adminDeadline), s.adminOnly)
 	return nil
+}
+
+// adminDeadline bounds an admin request's store calls by the request
+// timeout: with the store black-holed, a write that reads, then writes,
+// behind others queued on the same hub's lock would otherwise answer only
+// after each call's own timeout, one after the other. Warm-up jobs run on
+// contexts of their own and outlive the request that started them.
+func (s *Server) adminDeadline(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), s.cfg.RequestTimeout)
+	defer cancel()
+	c.SetUserContext(ctx)
+	return c.Next()
 }
 
 // ServeAdmin serves the app on the admin listener: with ADMIN_LISTEN set,
