@@ -25,7 +25,7 @@ CHROMIUM_PACKAGES := chromium chromium-driver
 VERSITYGW_BIN ?= $(BIN)/versitygw
 CONSOLE_MODULES := console/web/node_modules/.package-lock.json
 
-.PHONY: all run test lint vulncheck bench fuzz tools vips build clean demo config-table k8s-check bench-report console console-deps chromium screenshots soak soak-flap
+.PHONY: all run test lint vulncheck bench fuzz tools vips build clean demo config-table k8s-check bench-report console console-deps chromium screenshots soak soak-flap bench-sim
 
 all: lint test
 
@@ -160,6 +160,16 @@ sigkill: vips
 BENCH_FLAGS ?= --scenario tiers --catalog generated --skus 300 --rate 15 --duration 10s --warmup 2s --s3-latency 20ms --s3-jitter 5ms --zipf-s 1.0
 bench-report: vips $(BIN)/versitygw
 	VERSITYGW_BIN=$(VERSITYGW_BIN) $(GO) run ./bench $(BENCH_FLAGS)
+
+## bench-sim: the cache trace simulator (bench/README.md, "Trace simulator") into
+## bench/results/<timestamp>-sim/: policies × budgets on Zipf, product-page, churn and scan
+## traces with the offline bounds, PASS/FAIL lines for issue #17, and the same traffic
+## through a real origin (libvips). Replay your own: SIM_FLAGS='--trace access.trace'
+# ~15 min on 2 busy cores: 6 traces of 1 M requests, the scan experiment, and
+# 2 policies × 2 budgets of 4,000 product-page requests rendered by the origin.
+SIM_FLAGS ?= --vs-origin --vs-trace product-page --vs-skus 100 --vs-requests 4000
+bench-sim: vips
+	$(GO) run ./bench/sim/cmd $(SIM_FLAGS)
 
 ## soak: the built binary under mixed traffic for ~5 min over versitygw; fails when RSS or
 ## goroutines grow ≥ 5 % after the warm-up or RSS tops the L1 budget + 300 MiB (bench/soak)

@@ -164,4 +164,7 @@ func (t *Tiered) Wait() { t.bf.wait() }
 func (t *Tiered) Close() {
 	t.bf.close()
 	t.bf.wait()
+	if err := t.trace.close(); err != nil {
+		t.log.Warn("access trace: writing failed", "err", err)
+	}
 }

@@ -47,4 +47,25 @@ func registerMemoryGauges(reg prometheus.Registerer, m *Memory) {
 		func() float64 { return float64(m.Len()) })
 	f.NewCounterFunc(prometheus.CounterOpts{Name: "edgeshelf_cache_l1_evictions_total", Help: "Entries the memory tier evicted to keep its budget."},
 		func() float64 { return float64(m.Evictions()) })
+	registerShadowGauges(reg, m)
+}
+
+// registerShadowGauges exports the shadow's estimates at ½×, 1× and 2× the
+// L1 budget, so an operator can size L1 from live traffic (1× is the
+// calibration: compare it with the real L1 hit ratio).
+func registerShadowGauges(reg prometheus.Registerer, m *Memory) {
+	f := promauto.With(reg)
+	for i, sc := range shadowScales {
+		labels := prometheus.Labels{"budget": sc.label}
+		estimate := func() ShadowEstimate { return m.shadow.estimates()[i] }
+		f.NewGaugeFunc(prometheus.GaugeOpts{Name: "edgeshelf_l1_shadow_hit_ratio", ConstLabels: labels,
+			Help: "Estimated L1 hit ratio (requests) at a multiple of its budget, from a sampled shadow of live traffic."},
+			func() float64 { return estimate().HitRatio })
+		f.NewGaugeFunc(prometheus.GaugeOpts{Name: "edgeshelf_l1_shadow_byte_hit_ratio", ConstLabels: labels,
+			Help: "Estimated L1 byte hit ratio at a multiple of its budget, from a sampled shadow of live traffic."},
+			func() float64 { return estimate().ByteHitRatio })
+		f.NewGaugeFunc(prometheus.GaugeOpts{Name: "edgeshelf_l1_shadow_budget_bytes", ConstLabels: labels,
+			Help: "The budget each shadow estimate stands for."},
+			func() float64 { return float64(estimate().BudgetBytes) })
+	}
 }

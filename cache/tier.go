@@ -18,6 +18,7 @@ type Entry struct {
 	Width       int       `json:"width"`
 	Height      int       `json:"height"`
 	DeltaE      *float64  `json:"delta_e,omitempty"`
+	Quality     string    `json:"quality,omitempty"`
 	Tags        []string  `json:"tags,omitempty"` // purge keys: the SKU, the hub
 	Created     time.Time `json:"created"`
 	RenderMS    float64   `json:"render_ms"`

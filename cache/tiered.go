@@ -40,6 +40,9 @@ type TieredConfig struct {
 	BackfillTimeout time.Duration
 	Log             *slog.Logger          // nil: discarded
 	Registry        prometheus.Registerer // nil: metrics kept but not exported
+	// AccessTrace, when set, is a file that gets one line per access (see
+	// accessTrace), for the trace simulator in bench/sim.
+	AccessTrace string
 }
 
 // Validate checks the configuration.
@@ -67,6 +70,7 @@ type Tiered struct {
 	bf      backfills
 	m       *metrics
 	top     topKeys // the most requested keys, for the operator console
+	trace   *accessTrace
 }
 
 // NewTiered builds the chain cfg describes.
@@ -80,6 +84,10 @@ func NewTiered(cfg TieredConfig) (*Tiered, error) {
 	}
 	t := &Tiered{l1: cfg.L1, l2: cfg.L2, log: log, timeout: cfg.BackfillTimeout, m: newMetrics(cfg.Registry)}
 	t.bf.init()
+	var err error
+	if t.trace, err = openAccessTrace(cfg.AccessTrace, cfg.Registry); err != nil {
+		return nil, err
+	}
 	if t.l1 != nil {
 		registerMemoryGauges(cfg.Registry, t.l1)
 	}
@@ -89,9 +97,13 @@ func NewTiered(cfg TieredConfig) (*Tiered, error) {
 // New builds the tiers cfg asks for: L1 when L1Bytes > 0, and L2 over blob
 // (bounded by cfg.L2MaxEntryBytes) when cfg.L2 is set.
 func New(cfg Config, blob store.Blob, log *slog.Logger, reg prometheus.Registerer) (*Tiered, error) {
-	tc := TieredConfig{BackfillTimeout: cfg.BackfillTimeout, Log: log, Registry: reg}
+	tc := TieredConfig{BackfillTimeout: cfg.BackfillTimeout, Log: log, Registry: reg, AccessTrace: cfg.AccessTrace}
 	if cfg.L1Bytes > 0 {
-		tc.L1 = NewMemory(int64(cfg.L1Bytes))
+		l1, err := NewMemoryWith(int64(cfg.L1Bytes), cfg.Policy)
+		if err != nil {
+			return nil, err
+		}
+		tc.L1 = l1
 	}
 	if cfg.L2 {
 		b, err := NewBlob(BlobConfig{Store: blob, MaxEntryBytes: int64(cfg.L2MaxEntryBytes)})
@@ -123,6 +135,7 @@ func (t *Tiered) Lookup(key string) (*Entry, bool) {
 	}
 	t.m.hit(FromL1, e)
 	t.top.note(key, FromL1, e)
+	t.trace.record(key, e, FromL1)
 	return e, true
 }
 
@@ -158,6 +171,7 @@ func (t *Tiered) Get(ctx context.Context, key string, render RenderFunc) (*Entry
 			return nil, "", r.Err
 		}
 		res := r.Val.(result)
+		t.trace.record(key, res.e, res.src) // a miss of L1: Lookup recorded the hits
 		return res.e, res.src, nil
 	case <-ctx.Done():
 		return nil, "", ctx.Err()

@@ -27,6 +27,10 @@ type Layout struct {
 	Name    string
 	L1Bytes int64 // 0: no memory tier
 	L2      bool  // results tier in the (slow) store
+	// AccessTrace, when set, records every cache access to this file
+	// (EDGESHELF_ACCESS_TRACE): the trace simulator's view of the origin.
+	AccessTrace string
+	L1Policy    string // the memory tier's eviction policy ("": the default)
 }
 
 // LayoutByName returns a layout by name; l1 budgets are filled in from the run's --l1-bytes.
@@ -102,6 +106,10 @@ func StartOrigin(ctx context.Context, layout Layout, blob, results store.Blob, t
 	o := &Origin{done: make(chan struct{})}
 	reg := prometheus.NewRegistry()
 	cfg.Cache.L1Bytes, cfg.Cache.L2 = bytesize.Size(layout.L1Bytes), layout.L2 && results != nil
+	cfg.Cache.AccessTrace = layout.AccessTrace
+	if layout.L1Policy != "" {
+		cfg.Cache.Policy = layout.L1Policy
+	}
 	if o.tiered, err = cache.New(cfg.Cache, results, log, reg); err != nil {
 		return nil, err
 	}

@@ -146,7 +146,11 @@ func (h *Harness) startCache(t testing.TB, opts Options, log *slog.Logger) {
 	cfg := h.Config.Cache
 	tc := cache.TieredConfig{BackfillTimeout: cfg.BackfillTimeout, Log: log, Registry: h.Registry}
 	if !opts.NoL1 && cfg.L1Bytes > 0 {
-		h.Memory = cache.NewMemory(int64(cfg.L1Bytes))
+		l1, err := cache.NewMemoryWith(int64(cfg.L1Bytes), cfg.Policy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.Memory = l1
 		tc.L1 = h.Memory
 	}
 	var err error
