@@ -177,8 +177,9 @@ SOAK_FLAGS ?= --duration 5m --warmup 2m --interval 10s
 soak: build $(BIN)/versitygw
 	VERSITYGW_BIN=$(VERSITYGW_BIN) $(GO) run ./bench/soak --binary $(BIN)/edgeshelf $(SOAK_FLAGS)
 
-## soak-flap: the soak for 30 min with S3 taken down and up again every minute (refused,
-## then black-holed connections); also fails when an answer takes past the request deadline + 2 s
-SOAK_FLAP_FLAGS ?= --duration 30m --warmup 5m --interval 30s --s3-flap 1m
+## soak-flap: the soak for 30 min (after a 10 min warm-up: RSS settles over the first ~12 min
+## of flapping) with S3 taken down and up again every minute (refused, then black-holed
+## connections); also fails when an answer takes past the request deadline + 2 s
+SOAK_FLAP_FLAGS ?= --duration 30m --warmup 10m --interval 30s --s3-flap 1m
 soak-flap: build $(BIN)/versitygw
 	VERSITYGW_BIN=$(VERSITYGW_BIN) $(GO) run ./bench/soak --binary $(BIN)/edgeshelf $(SOAK_FLAP_FLAGS)
