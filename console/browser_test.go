@@ -293,6 +293,11 @@ func TestConsoleInBrowser(t *testing.T) {
 			t.Errorf("%d alternatives shown, want the 2 other nodes", n)
 		}
 		waitFor(t, ctx, "the product card image", `document.querySelector('.pdp img')?.naturalWidth > 0`)
+		// The console opts in to client hints and the card's slot is 160 CSS
+		// px at DPR 1: the origin sends 160 px, not the card preset's 480.
+		if w := eval[int](t, ctx, `document.querySelector('.pdp img').naturalWidth`); w != 160 {
+			t.Errorf("product card image %d px wide, want 160 (sized from Sec-CH-Width)", w)
+		}
 
 		// A click on the map places the buyer: a point in Poland, on the
 		// map zoomed to the European warehouses.

@@ -80,6 +80,10 @@ func (h *Handler) consoleFile(c *fiber.Ctx, assets fs.FS, name string) error {
 		c.Set(fiber.HeaderCacheControl, "no-cache")
 		c.Set("Content-Security-Policy", consoleCSP)
 		c.Set("X-Frame-Options", "DENY")
+		// The product-page mock loads .auto variants the way a shop's page
+		// would: opted in to client hints, which same-origin images get
+		// without a Permissions-Policy delegation.
+		c.Set("Accept-CH", "Sec-CH-DPR, Sec-CH-Width, Sec-CH-Viewport-Width")
 	}
 	return c.Send(data)
 }

@@ -72,6 +72,7 @@ function CacheStats({ info }: { info: CacheInfo }) {
                 </div>
                 <div class="muted">
                   {bytes(l1.bytes)} of {bytes(l1.budget)} · {l1.entries} images · {l1.evictions} evicted
+                  {(l1 as L1Sizing).policy ? ` · ${(l1 as L1Sizing).policy}` : ''}
                 </div>
               </>
             )}
@@ -84,6 +85,7 @@ function CacheStats({ info }: { info: CacheInfo }) {
           <div class="muted">{stats.singleflight_shared} requests waited for a render already running</div>
         </div>
       </div>
+      {l1 && <Sizing l1={l1 as L1Sizing} />}
       <section class="card">
         <h3>Most requested images</h3>
         <table class="list" id="cache-top">
@@ -133,6 +135,57 @@ function CacheStats({ info }: { info: CacheInfo }) {
         </table>
       </section>
     </>
+  );
+}
+
+// What the server adds to the memory tier's stats for sizing it: the same
+// eviction policy replayed on a sample of live traffic at other budgets.
+interface ShadowEstimate {
+  budget: string;
+  budget_bytes: number;
+  hit_ratio: number;
+  byte_hit_ratio: number;
+  requests: number;
+}
+interface L1Sizing {
+  policy?: string;
+  shadow?: ShadowEstimate[];
+}
+
+const shadowTitle: Record<string, string> = { '0.5x': 'Half the memory', '1x': 'As configured', '2x': 'Twice the memory' };
+
+function Sizing({ l1 }: { l1: L1Sizing }) {
+  const shadow = l1.shadow ?? [];
+  if (shadow.length === 0) return null;
+  const seen = shadow.some((s) => s.requests > 0);
+  return (
+    <section class="card" id="cache-sizing">
+      <h3>Sizing the memory tier</h3>
+      <p class="muted small">
+        Estimated from a sample of recent requests replayed at other sizes. “As configured” should match the real hit ratio
+        above; if it does, trust the other two.
+      </p>
+      <table class="list">
+        <thead>
+          <tr>
+            <th>Memory (L1)</th>
+            <th>Size</th>
+            <th>Hit ratio</th>
+            <th>Bytes from memory</th>
+          </tr>
+        </thead>
+        <tbody>
+          {shadow.map((s) => (
+            <tr key={s.budget} data-budget={s.budget}>
+              <td>{shadowTitle[s.budget] ?? s.budget}</td>
+              <td>{bytes(s.budget_bytes)}</td>
+              <td>{seen ? percent(s.hit_ratio) : '—'}</td>
+              <td>{seen ? percent(s.byte_hit_ratio) : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }
 

@@ -219,7 +219,9 @@ export function RoutingPanel({ cat }: { cat: CatalogInfo }) {
             <div>
               <h3>On the product page</h3>
               <div class="pdp">
-                {card?.card && <img src={card.card} alt={skuTitle} />}
+                {/* sizes lets the browser send Sec-CH-Width (the console opts in with
+                    Accept-CH): the origin sizes the .auto card for this 160 px slot. */}
+                {card?.card && <img src={card.card} sizes="160px" alt={skuTitle} />}
                 <div>
                   <div class="pdp-title">{skuTitle}</div>
                   <div id="badge" class={`badge${decision.badge_stale ? ' stale' : ''}`} data-role="badge">
@@ -290,7 +292,7 @@ export function RoutingPanel({ cat }: { cat: CatalogInfo }) {
           <div class="thumbs">
             {decision.images.map((v) => (
               <figure key={v.view}>
-                <img src={v.card} alt={v.view} />
+                <img src={v.card} sizes="140px" alt={v.view} />
                 <figcaption>
                   {v.view}
                   {v.hub ? ` · photo from ${v.hub}` : ' · master photo'}

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiError, CatalogInfo, post, Variant, VariantCell, VariantGrid } from './api';
+import { ApiError, CatalogInfo, get, post, Variant, VariantCell, VariantGrid } from './api';
 import { bytes, formatName, spaceName, tierName } from './format';
 
 // One locale per colour treatment: the default first, then the first
@@ -81,6 +81,88 @@ function Cell({ cell, shown, threshold }: { cell: VariantCell; shown: string; th
         </table>
       </div>
     </td>
+  );
+}
+
+// GET /admin/reports/gallery?sku=: each photo of the SKU (views and hub
+// photos) compared with the SKU's reference on white balance, exposure and
+// the swatch colour.
+interface GalleryFlag {
+  check: string;
+  difference: number;
+  threshold: number;
+  unit: string;
+  reason: string;
+}
+
+interface GalleryPhoto {
+  view: string;
+  hub?: string;
+  error?: string;
+  white_balance_delta?: number;
+  exposure_stops?: number;
+  flags: GalleryFlag[];
+}
+
+interface GalleryReport {
+  flagged: number;
+  skus: { sku: string; reference: { basis: string }; photos: GalleryPhoto[] }[];
+}
+
+const checkName: Record<string, string> = { white_balance: 'White balance', exposure: 'Exposure', swatch: 'Product colour' };
+
+function photoName(cat: CatalogInfo, p: GalleryPhoto): string {
+  return p.hub ? `${p.view} · ${hubLabel(cat, p.hub)}` : `${p.view} · master photo`;
+}
+
+// GalleryCheck shows which photos of a SKU to reshoot, with the reason and
+// the measured difference, so an operator catches an odd photo before a
+// buyer returns the item over it.
+function GalleryCheck({ cat, sku }: { cat: CatalogInfo; sku: string }) {
+  const [report, setReport] = useState<GalleryReport | null>(null);
+  const [error, setError] = useState('');
+  const latest = useRef(0);
+  useEffect(() => {
+    const n = ++latest.current;
+    setReport(null);
+    setError('');
+    get<GalleryReport>(`/admin/reports/gallery?sku=${encodeURIComponent(sku)}`)
+      .then((r) => n === latest.current && setReport(r))
+      .catch((e) => n === latest.current && setError((e as ApiError).message));
+  }, [sku]);
+  const photos = report?.skus[0]?.photos ?? [];
+  const flagged = photos.filter((p) => p.flags.length > 0 || p.error);
+  return (
+    <section class="card" id="gallery-check" data-testid="gallery-check">
+      <h3>Photo consistency</h3>
+      {error && <p class="error">The photos could not be checked: {error}</p>}
+      {!report && !error && <p class="muted">Comparing the photos…</p>}
+      {report && flagged.length === 0 && (
+        <p>
+          <span class="delta good">all {photos.length} photos agree</span>{' '}
+          <span class="muted">on white balance, exposure and product colour ({report.skus[0]?.reference.basis})</span>
+        </p>
+      )}
+      {flagged.length > 0 && (
+        <ul data-role="gallery-flags">
+          {flagged.map((p) => (
+            <li key={`${p.view}@${p.hub ?? ''}`} data-testid="gallery-flag" data-view={p.view} data-hub={p.hub ?? ''}>
+              <b>{photoName(cat, p)}</b>
+              {p.error && <div class="error">not checked: {p.error}</div>}
+              {p.flags.map((f) => (
+                <div key={f.check} data-check={f.check}>
+                  <span class="delta bad">
+                    {checkName[f.check] ?? f.check}: {f.difference > 0 && f.unit === 'stops' ? '+' : ''}
+                    {f.difference.toFixed(1)} {f.unit} (limit {f.threshold})
+                  </span>{' '}
+                  {f.reason}
+                </div>
+              ))}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 
@@ -220,6 +302,7 @@ export function VariantsPanel({ cat }: { cat: CatalogInfo }) {
           {error}
         </p>
       )}
+      <GalleryCheck cat={cat} sku={sku} />
       {grid && (
         <section class="card" id="variant-grid">
           <h3>
