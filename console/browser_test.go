@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/edgeshelf/edgeshelf/config"
+	"github.com/edgeshelf/edgeshelf/internal/chromiumtest"
 	"github.com/edgeshelf/edgeshelf/origin/origintest"
 )
 
@@ -28,22 +29,11 @@ const adminToken = "console-browser-test-token-0123"
 // UPDATE_SCREENSHOTS=1 (make screenshots), at this fixed viewport.
 const viewportW, viewportH = 1400, 1000
 
-// browser starts a headless Chromium with a fresh profile. The flags keep it
-// off the network: this machine's network is closed, and background
-// services waiting on refused connections stall start-up.
+// browser starts a headless Chromium with a fresh profile, kept off the
+// network (chromiumtest.Options).
 func browser(t *testing.T) context.Context {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath(t)),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(viewportW, viewportH),
-	)
+	opts := chromiumtest.Options(t, chromedp.WindowSize(viewportW, viewportH))
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() { cancel(); cancelAlloc() })
