@@ -1,8 +1,7 @@
 // Package chromiumtest finds the Chromium that browser tests drive, with
 // the repository's rule for a missing one: skip locally, fail under CI.
-// It is the console tests' chromiumPath and browser flags
-// (console/chromium_test.go, console/browser_test.go) made importable, so
-// other packages' browser tests follow the same rule.
+// The console's and the client-hints browser tests share it, so every
+// browser test follows the same rule.
 package chromiumtest
 
 import (
