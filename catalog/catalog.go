@@ -132,13 +132,13 @@ func (t Tone) IsZero() bool {
 
 // Preset is a named variant size.
 type Preset struct {
-	Name    string `yaml:"name"`
-	Width   int    `yaml:"width"`
-	Height  int    `yaml:"height"`
-	Fit     string `yaml:"fit"` // cover, contain, inside, fill
-	Gravity string `yaml:"gravity"`
-	Enlarge bool   `yaml:"enlarge"`
-	Quality int    `yaml:"quality"`
+	Name    string  `yaml:"name"`
+	Width   int     `yaml:"width"`
+	Height  int     `yaml:"height"`
+	Fit     string  `yaml:"fit"` // cover, contain, inside, fill
+	Gravity string  `yaml:"gravity"`
+	Enlarge bool    `yaml:"enlarge"`
+	Quality Quality `yaml:"quality"`
 	// Background is a #rrggbb colour used when flattening alpha or padding.
 	Background string `yaml:"background"`
 }

@@ -106,8 +106,8 @@ func (c *Catalog) validatePresets(v *validator) {
 		if (p.Fit == "cover" || p.Fit == "fill" || p.Fit == "contain") && (p.Width == 0 || p.Height == 0) {
 			v.add(path+".fit", "fit %q needs both width and height", p.Fit)
 		}
-		if p.Quality < 0 || p.Quality > 100 {
-			v.add(path+".quality", "must be within 1..100 (0 means the format default)")
+		if p.Quality != QualityAuto && (p.Quality < 0 || p.Quality > 100) {
+			v.add(path+".quality", "must be auto or within 1..100 (0 means the format default)")
 		}
 		if p.Background != "" && !colourPattern.MatchString(p.Background) {
 			v.add(path+".background", "%q is not a #rrggbb colour", p.Background)

@@ -35,10 +35,10 @@ type Config struct {
 	GamutMinShare  float64 `env:"GAMUT_MIN_SHARE" envDefault:"0.001" help:"a P3 locale gets a Display P3 variant only when more than this share of the photo's visible pixels (0.001 = 0.1 %) lie outside sRGB by more than GAMUT_MIN_DELTA_E; otherwise it is served the sRGB variant, sharing its cache entry (X-Colour-Gamut: srgb-shared)"`
 	GamutMinDeltaE float64 `env:"GAMUT_MIN_DELTA_E" envDefault:"1" help:"CIEDE2000 by which a pixel must move when clipped to sRGB to count as outside sRGB (1 is about the smallest difference an eye sees side by side)"`
 	// q=auto's bounds (autoquality.go); in the key of q=auto variants only.
-	AutoQualityMin      int     `env:"AUTO_QUALITY_MIN" envDefault:"30" help:"lowest encoder quality q=auto tries (1-100); the format's default quality is its ceiling"`
+	AutoQualityFloor    float64 `env:"AUTO_QUALITY_FLOOR" envDefault:"0.4" help:"lowest encoder quality q=auto tries, as a share of the format's default quality (0.4: JPEG 33, WebP 32, AVIF 24, each on its own scale); the default is the ceiling"`
 	AutoQualityEncodes  int     `env:"AUTO_QUALITY_ENCODES" envDefault:"5" help:"trial encodes q=auto's search may make per variant (1-8), each decoded and measured; the choice is then cached per original, geometry, format and look"`
 	AutoQualityDeltaE   float64 `env:"AUTO_QUALITY_DELTA_E" envDefault:"1" help:"q=auto: how much farther (CIEDE2000) the encoded swatch may be from its declared colour than the unencoded variant's swatch is"`
-	AutoQualityMinScore float64 `env:"AUTO_QUALITY_MIN_SCORE" envDefault:"0.993" help:"q=auto: lowest MS-SSIM (on CIE L*, 1 = identical) the encoded variant may score against its unencoded pixels"`
+	AutoQualityMinScore float64 `env:"AUTO_QUALITY_MIN_SCORE" envDefault:"0.995" help:"q=auto: lowest MS-SSIM (on CIE L*, 1 = identical) the encoded variant may score against its unencoded pixels"`
 }
 
 // Defaults is the configuration with every setting at its default, for
@@ -81,7 +81,7 @@ func (c Config) Validate() error {
 		{c.MallocArenas >= 0 && c.MallocArenas <= 1024, "MALLOC_ARENAS", "must be within 0..1024"},
 		{c.GamutMinShare >= 0 && c.GamutMinShare < 1, "GAMUT_MIN_SHARE", "must be within 0..1 (1 excluded)"},
 		{c.GamutMinDeltaE >= 0 && c.GamutMinDeltaE <= 100, "GAMUT_MIN_DELTA_E", "must be within 0..100"},
-		{c.AutoQualityMin >= 1 && c.AutoQualityMin <= 100, "AUTO_QUALITY_MIN", "must be within 1..100"},
+		{c.AutoQualityFloor > 0 && c.AutoQualityFloor <= 1, "AUTO_QUALITY_FLOOR", "must be within 0..1 (0 excluded)"},
 		{c.AutoQualityEncodes >= 1 && c.AutoQualityEncodes <= 8, "AUTO_QUALITY_ENCODES", "must be within 1..8"},
 		{c.AutoQualityDeltaE >= 0 && c.AutoQualityDeltaE <= 100, "AUTO_QUALITY_DELTA_E", "must be within 0..100"},
 		{c.AutoQualityMinScore > 0 && c.AutoQualityMinScore <= 1, "AUTO_QUALITY_MIN_SCORE", "must be within 0..1 (0 excluded)"},

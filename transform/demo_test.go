@@ -1,11 +1,8 @@
 package transform_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/edgeshelf/edgeshelf/catalog"
 	"github.com/edgeshelf/edgeshelf/transform"
 	"github.com/edgeshelf/edgeshelf/transform/colour"
 )
@@ -14,14 +11,7 @@ import (
 // swatch Lab is what the master photo shows, and the hub photos really are
 // off by a visible cast (else calibration would have nothing to correct).
 func TestDemoSwatchesMatchMasters(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("..", "demo", "catalog.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := catalog.Parse("catalog.yaml", data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := demoCatalog(t)
 	cfg := defaultConfig(t)
 	swatches := 0
 	for _, sku := range cat.SKUs {

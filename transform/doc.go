@@ -21,7 +21,9 @@
 //	tone               gains and the locale's tone in linear light
 //	flatten            alpha onto the background for JPEG
 //	pad                contain boxes
-//	encode             the output format; ICC kept, metadata stripped
+//	encode             the output format; ICC kept, metadata stripped; for
+//	                   q=auto, the lowest quality within the colour and
+//	                   fidelity bounds (autoquality.go)
 //	qa                 ΔE2000 of the swatch as encoded, reported, never fatal
 //
 // Renders are admitted by Renderer (admission.go): a bounded number run at

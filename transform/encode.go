@@ -21,16 +21,31 @@ func encode(st *state) error {
 	if err := img.RemoveMetadata(); err != nil {
 		return err
 	}
-	q := s.Quality
-	var (
-		data []byte
-		err  error
-	)
+	if s.AutoQuality {
+		return encodeAuto(st) // autoquality.go: the search, then the same encoder
+	}
+	q := orDefault(s.Quality, defaultQuality(st.cfg, s.Format))
+	data, err := encodeAt(st, img, q)
+	if err != nil {
+		// libvips decodes lazily, so a truncated or corrupt source surfaces
+		// here, when pixels are first pulled through the pipeline.
+		return corrupt(fmt.Errorf("encode %s: %w", s.Format, err))
+	}
+	st.out = &Result{Data: data, Format: s.Format, Width: img.Width(), Height: img.Height(), ContentType: s.Format.ContentType()}
+	if s.Format != PNG {
+		st.out.Quality = q
+	}
+	return nil
+}
+
+// encodeAt encodes img in the spec's format at quality q (ignored by PNG).
+func encodeAt(st *state, img *vips.ImageRef, q int) (data []byte, err error) {
+	s := st.spec
 	switch s.Format {
 	case JPEG:
 		p := vips.NewJpegExportParams()
 		p.StripMetadata = false
-		p.Quality = orDefault(q, st.cfg.QualityJPEG)
+		p.Quality = q
 		p.OptimizeCoding = true
 		p.Interlace = img.Width()*img.Height() > 400*400 // progressive pays off on larger images
 		data, _, err = img.ExportJpeg(p)
@@ -48,7 +63,7 @@ func encode(st *state) error {
 	case WebP:
 		p := vips.NewWebpExportParams()
 		p.StripMetadata = false
-		p.Quality = orDefault(q, st.cfg.QualityWebP)
+		p.Quality = q
 		p.ReductionEffort = st.cfg.WebPEffort
 		data, _, err = img.ExportWebp(p)
 		if err == nil {
@@ -61,21 +76,28 @@ func encode(st *state) error {
 	case AVIF:
 		p := vips.NewAvifExportParams()
 		p.StripMetadata = false
-		p.Quality = orDefault(q, st.cfg.QualityAVIF)
+		p.Quality = q
 		// libvips' effort is the inverse of the AV1 encoder speed. govips
 		// reads its deprecated Speed field as an effort, so leave it unset.
 		p.Effort = 9 - st.cfg.AVIFSpeed
 		data, _, err = img.ExportAvif(p)
 	default:
-		return fmt.Errorf("encode: unresolved format %q", s.Format)
+		return nil, fmt.Errorf("encode: unresolved format %q", s.Format)
 	}
-	if err != nil {
-		// libvips decodes lazily, so a truncated or corrupt source surfaces
-		// here, when pixels are first pulled through the pipeline.
-		return corrupt(fmt.Errorf("encode %s: %w", s.Format, err))
+	return data, err
+}
+
+// defaultQuality is the configured quality of a lossy format (0 for PNG).
+func defaultQuality(cfg Config, f Format) int {
+	switch f {
+	case JPEG:
+		return cfg.QualityJPEG
+	case WebP:
+		return cfg.QualityWebP
+	case AVIF:
+		return cfg.QualityAVIF
 	}
-	st.out = &Result{Data: data, Format: s.Format, Width: img.Width(), Height: img.Height(), ContentType: s.Format.ContentType()}
-	return nil
+	return 0
 }
 
 func orDefault(v, def int) int {

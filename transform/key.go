@@ -36,7 +36,8 @@ func (k VariantKey) Hash(cfg Config) string {
 
 // EffectiveSettings lists the configured settings a render of spec uses
 // that change its bytes, in a fixed order: the encoder settings of its
-// format (the default quality only when the spec names none), the output
+// format (the default quality only when the spec names none; for q=auto,
+// that default as the ceiling and the AutoQuality bounds), the output
 // limits that bound a free axis, and the SIMD switch (liborc rounds
 // differently from the C paths). A setting missing here is a stale-cache
 // bug: after a config change the shared results tier would keep serving
@@ -48,6 +49,9 @@ func (c Config) EffectiveSettings(spec Spec) string {
 	quality := func(def int) {
 		b.WriteString("q=")
 		b.WriteString(strconv.Itoa(orDefault(n.Quality, def)))
+		if n.AutoQuality { // the default is q=auto's ceiling
+			b.WriteString(c.autoQualitySettings())
+		}
 	}
 	switch n.Format {
 	case JPEG:

@@ -38,6 +38,12 @@ var settingEffect = map[string][]Format{
 	// bytes under one key never depend on them.
 	"GamutMinShare":  nil,
 	"GamutMinDeltaE": nil,
+	// q=auto's bounds change the bytes of q=auto variants only, whose key
+	// has them (TestAutoQualitySettingsInKey); testKey is a fixed-q spec.
+	"AutoQualityFloor":    nil,
+	"AutoQualityEncodes":  nil,
+	"AutoQualityDeltaE":   nil,
+	"AutoQualityMinScore": nil,
 }
 
 // bumped is cfg with one field changed to another value of its type.

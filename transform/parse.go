@@ -96,7 +96,13 @@ func setParam(s *Spec, dpr *float64, name, v string, cfg Config) error {
 	case "h":
 		s.Height, err = intParam(name, v, 0, cfg.MaxOutputHeight)
 	case "q":
-		s.Quality, err = intParam(name, v, 1, 100)
+		if v == "auto" {
+			s.AutoQuality = true
+			break
+		}
+		if s.Quality, err = intParam(name, v, 1, 100); err != nil {
+			err = badParam(name, "quality %q is neither auto nor within 1..100", v)
+		}
 	case "dpr":
 		*dpr, err = strconv.ParseFloat(v, 64)
 		if err != nil || math.IsNaN(*dpr) || *dpr < 1 || *dpr > cfg.maxDPR() {

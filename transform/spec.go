@@ -76,6 +76,11 @@ type Spec struct {
 	Enlarge bool
 	Format  Format
 	Quality int // 0: the format's configured default
+	// AutoQuality (q=auto) lets the render pick the lowest quality whose
+	// output keeps the swatch's colour and a perceptual score within
+	// their bounds (autoquality.go); the configured default is its
+	// ceiling. Quality is then ignored.
+	AutoQuality bool
 	// Background is the #rrggbb colour alpha is flattened onto (JPEG) and
 	// contain pads with.
 	Background string
@@ -102,7 +107,10 @@ func (s Spec) Canonical() string {
 	}
 	b.WriteString("&h=")
 	b.WriteString(strconv.Itoa(n.Height))
-	if n.Quality > 0 {
+	switch {
+	case n.AutoQuality:
+		b.WriteString("&q=auto")
+	case n.Quality > 0:
 		b.WriteString("&q=")
 		b.WriteString(strconv.Itoa(n.Quality))
 	}
@@ -126,8 +134,11 @@ func (s Spec) normalised() Spec {
 	if s.Fit == Fill {
 		s.Enlarge = false // fill forces the exact size either way
 	}
+	if s.AutoQuality {
+		s.Quality = 0
+	}
 	if s.Format == PNG {
-		s.Quality = 0 // PNG is lossless: quality changes nothing
+		s.Quality, s.AutoQuality = 0, false // PNG is lossless: quality changes nothing
 	}
 	s.Background = strings.ToLower(s.Background)
 	if s.Background == "" || (s.Format != JPEG && s.Fit != Contain) {

@@ -27,6 +27,10 @@ type Result struct {
 	// one.
 	QAWarning string
 	Elapsed   time.Duration
+	// Quality is the encoder quality used (0 for PNG); Auto, set for
+	// q=auto, says how it was chosen (autoquality.go).
+	Quality int
+	Auto    *AutoChoice
 }
 
 // Request is one render: the original, its identity (for caching what is

@@ -111,6 +111,9 @@ func (h *Handler) setHeaders(c *fiber.Ctx, p variant.Plan, entry *cache.Entry, s
 	if entry.DeltaE != nil {
 		hd.Set("X-Colour-DeltaE", strconv.FormatFloat(*entry.DeltaE, 'f', 2, 64))
 	}
+	if entry.Quality != "" {
+		hd.Set("X-Quality", entry.Quality)
+	}
 	if g := p.Gamut(); g != "" { // a P3 locale: p3 or srgb-shared
 		hd.Set("X-Colour-Gamut", g)
 	}

@@ -65,7 +65,7 @@ func PresetSpec(p *catalog.Preset, f transform.Format) transform.Spec {
 	return transform.Spec{
 		Width: p.Width, Height: p.Height, Fit: transform.Fit(p.Fit),
 		Gravity: p.Gravity, Enlarge: p.Enlarge, Format: f,
-		Quality: p.Quality, Background: p.Background,
+		Quality: p.Quality.Number(), AutoQuality: p.Quality == catalog.QualityAuto, Background: p.Background,
 	}
 }
 

@@ -134,6 +134,7 @@ func (s *Service) render(ctx context.Context, p Plan) (*cache.Entry, error) {
 		Width:       res.Width,
 		Height:      res.Height,
 		DeltaE:      res.DeltaE,
+		Quality:     res.QualityLabel(),
 		Tags:        p.Tags,
 		Created:     time.Now().UTC(),
 		RenderMS:    float64(res.Elapsed.Microseconds()) / 1000,
