@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/edgeshelf/edgeshelf/internal/fuzzseed"
 )
 
 const propBudget = 4096
@@ -102,9 +104,7 @@ func TestPropertyRandomOps(t *testing.T) {
 
 // FuzzPolicyOps: any operation sequence keeps every policy's invariants.
 func FuzzPolicyOps(f *testing.F) {
-	f.Add([]byte{0, 1, 10, 0, 2, 200, 2, 1, 0, 3, 1, 0})
-	f.Add([]byte{0, 1, 255, 0, 1, 1, 3, 0x81, 0, 2, 1, 0})
-	f.Add([]byte{1, 5, 170, 1, 6, 170, 1, 7, 170, 2, 5, 0, 2, 6, 0, 0, 8, 100})
+	fuzzseed.Add(f) // testdata/fuzz/FuzzPolicyOps: the shared seeds
 	f.Fuzz(func(t *testing.T, ops []byte) {
 		for _, name := range Names() {
 			r := newOpRunner(t, name)
