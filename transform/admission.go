@@ -59,11 +59,7 @@ func (r *Renderer) SetLogger(l *slog.Logger) { r.log = l }
 
 // Render turns a source into the variant the request describes. Bad sources
 // and specs are *problem.Error with a 4xx status; it never panics on input.
-//
-// The render runs in its own goroutine holding a render slot, so a request
-// whose deadline passes gets 503 at once while libvips (which cannot be
-// interrupted) finishes in the background and only then frees the slot: the
-// CPU stays bounded even when clients give up.
+// The render runs holding a render slot (inSlot).
 func (r *Renderer) Render(ctx context.Context, req Request) (*Result, error) {
 	if err := req.Spec.Validate(r.cfg); err != nil {
 		return nil, err
@@ -87,34 +83,46 @@ func (r *Renderer) Render(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	return inSlot(ctx, r, release, func() (*Result, error) {
+		start := time.Now()
+		res, err := run(r.cfg, req, r.cal, r.log)
+		r.observe(time.Since(start))
+		return res, err
+	})
+}
+
+// inSlot runs work on a goroutine of its own holding the render slot that
+// release gives back. Its thread is the one libvips is called from, at the
+// render nice value; it ends with the goroutine (see lowerThreadPriority).
+// A caller whose deadline passes gets 503 at once while libvips (which
+// cannot be interrupted) finishes in the background and only then frees the
+// slot: the CPU stays bounded even when clients give up. The slot is free
+// before the caller hears: a client that sends its next miss at once (the
+// console keeps 4 in flight) must not find its own finished work still
+// counted ahead of it. work must recover libvips' panics, so nothing skips
+// the release.
+func inSlot[T any](ctx context.Context, r *Renderer, release func(), work func() (T, error)) (T, error) {
 	type outcome struct {
-		res *Result
+		v   T
 		err error
 	}
 	done := make(chan outcome, 1)
 	go func() {
-		// This goroutine's thread is the one libvips is called from; it
-		// ends with the goroutine (see lowerThreadPriority).
 		if err := lowerThreadPriority(r.cfg.RenderNice); err != nil {
 			r.log.Debug("render thread priority unchanged", "err", err)
 		}
-		start := time.Now()
-		ended := r.running.start(start)
-		res, err := run(r.cfg, req, r.cal, r.log)
+		ended := r.running.start(time.Now())
+		v, err := work()
 		ended()
-		r.observe(time.Since(start))
-		// The slot is free before the caller hears: a client that sends
-		// its next miss at once (the console keeps 4 in flight) must not
-		// find its own finished render still counted ahead of it. run
-		// recovers libvips' panics, so nothing skips this.
 		release()
-		done <- outcome{res, err}
+		done <- outcome{v, err}
 	}()
 	select {
 	case o := <-done:
-		return o.res, o.err
+		return o.v, o.err
 	case <-ctx.Done():
-		return nil, timeoutErr(ctx.Err())
+		var zero T
+		return zero, timeoutErr(ctx.Err())
 	}
 }
 

@@ -77,27 +77,7 @@ func (r *Renderer) MeasureGamut(ctx context.Context, src []byte) (Gamut, error) 
 	if err != nil {
 		return Gamut{}, err
 	}
-	type outcome struct {
-		g   Gamut
-		err error
-	}
-	done := make(chan outcome, 1)
-	go func() {
-		// As in Render: libvips is called from this niced thread, which
-		// ends with the goroutine.
-		if err := lowerThreadPriority(r.cfg.RenderNice); err != nil {
-			r.log.Debug("gamut thread priority unchanged", "err", err)
-		}
-		g, err := sampleGamut(r.cfg, src, info, r.log)
-		release()
-		done <- outcome{g, err}
-	}()
-	select {
-	case o := <-done:
-		return o.g, o.err
-	case <-ctx.Done():
-		return Gamut{}, timeoutErr(ctx.Err())
-	}
+	return inSlot(ctx, r, release, func() (Gamut, error) { return sampleGamut(r.cfg, src, info, r.log) })
 }
 
 // mayBeWide says whether the header leaves the question open.
