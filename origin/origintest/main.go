@@ -5,7 +5,7 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/edgeshelf/edgeshelf/transform"
+	"github.com/edgeshelf/edgeshelf/transform/vipstest"
 )
 
 // Main is the TestMain of the origin packages: it starts libvips once and,
@@ -13,10 +13,7 @@ import (
 // was left behind: a server, poller, flight or S3 connection that outlives
 // its test.
 func Main(m *testing.M) {
-	if err := transform.Startup(transform.Defaults()); err != nil {
-		panic(err)
-	}
-	goleak.VerifyTestMain(vipsShutdown{m},
+	vipstest.Main(m,
 		// fasthttp's idle-worker cleaner sleeps MaxIdleWorkerDuration
 		// (10 s) between sweeps and sees that its server stopped only when
 		// it wakes: every shut-down server leaves one for up to 10 s.
@@ -26,13 +23,4 @@ func Main(m *testing.M) {
 		// stopped.
 		goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.updateServerDate.func1"),
 	)
-}
-
-// vipsShutdown stops libvips after the tests and before the leak check.
-type vipsShutdown struct{ m *testing.M }
-
-func (v vipsShutdown) Run() int {
-	code := v.m.Run()
-	transform.Shutdown()
-	return code
 }
