@@ -34,6 +34,7 @@ type Renderer struct {
 	log  *slog.Logger
 	// running is the start of each render holding a slot (Stalled).
 	running running
+	trimmer *mallocTrimmer
 }
 
 // New builds a renderer; libvips must have been started with Startup.
@@ -43,11 +44,12 @@ func New(cfg Config) (*Renderer, error) {
 	}
 	cal, _ := lru.New[string, [3]float64](4096) // 4096 × 40 bytes: a fixed, small cost
 	return &Renderer{
-		cfg:   cfg,
-		slots: make(chan struct{}, cfg.concurrency()),
-		queue: make(chan struct{}, cfg.concurrency()+cfg.Queue),
-		cal:   cal,
-		log:   slog.Default(),
+		cfg:     cfg,
+		slots:   make(chan struct{}, cfg.concurrency()),
+		queue:   make(chan struct{}, cfg.concurrency()+cfg.Queue),
+		cal:     cal,
+		log:     slog.Default(),
+		trimmer: newMallocTrimmer(cfg.MallocTrim),
 	}, nil
 }
 
@@ -116,6 +118,7 @@ func inSlot[T any](ctx context.Context, r *Renderer, release func(), work func()
 		ended()
 		release()
 		done <- outcome{v, err}
+		r.trimmer.afterRender(time.Now())
 	}()
 	select {
 	case o := <-done:

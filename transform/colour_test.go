@@ -47,9 +47,9 @@ func TestCalibration(t *testing.T) {
 }
 
 // TestOutputProfiles: every variant carries the compact profile of its
-// space, and the P3 variant differs from the sRGB one. The untagged sRGB
-// source takes the path that converts no pixel for an sRGB look (the
-// profile is written into the container, or for AVIF attached as is).
+// space (an sRGB AVIF its CICP tag instead), and the P3 variant differs
+// from the sRGB one. The untagged sRGB source takes the path that converts
+// no pixel for an sRGB look (the profile is written into the container).
 func TestOutputProfiles(t *testing.T) {
 	cfg := defaultConfig(t)
 	r, err := transform.New(cfg)
@@ -69,6 +69,11 @@ func TestOutputProfiles(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				out[space] = res.Data
+				if f == transform.AVIF && space == transform.SRGB {
+					checkAVIFsRGBTag(t, cfg, name, res.Data)
+					continue
+				}
 				info, err := transform.Inspect(res.Data, cfg)
 				if err != nil {
 					t.Fatal(err)
@@ -77,7 +82,6 @@ func TestOutputProfiles(t *testing.T) {
 				if err != nil || desc != want {
 					t.Errorf("%s %s %s: embedded profile %q (%v), want %q", name, f, space, desc, err, want)
 				}
-				out[space] = res.Data
 			}
 			if string(out[transform.SRGB]) == string(out[transform.DisplayP3]) {
 				t.Errorf("%s %s: sRGB and P3 variants are the same bytes", name, f)
@@ -87,7 +91,8 @@ func TestOutputProfiles(t *testing.T) {
 }
 
 // TestMetadataStripped: no EXIF (camera, GPS) or XMP leaves the origin; the
-// only metadata a variant keeps is its ICC profile.
+// only metadata a variant keeps is its colour tag (ICC profile, or CICP for
+// an sRGB AVIF).
 func TestMetadataStripped(t *testing.T) {
 	cfg := defaultConfig(t)
 	r, err := transform.New(cfg)
@@ -117,6 +122,10 @@ func TestMetadataStripped(t *testing.T) {
 				t.Errorf("%s output contains %q", f, marker)
 			}
 		}
+		if f == transform.AVIF {
+			checkAVIFsRGBTag(t, cfg, "label-polo/front.jpg", res.Data)
+			continue
+		}
 		info, err := transform.Inspect(res.Data, cfg)
 		if err != nil || !info.HasICC {
 			t.Errorf("%s output lost its ICC profile (%v)", f, err)
@@ -125,5 +134,25 @@ func TestMetadataStripped(t *testing.T) {
 		if desc, err := colour.ProfileDescription(info.ICCProfile); desc != "sRGB (edgeshelf compact)" {
 			t.Errorf("%s output embeds %q (%v), want our compact sRGB profile", f, desc, err)
 		}
+	}
+}
+
+// checkAVIFsRGBTag: an sRGB AVIF is tagged by CICP (nclx: BT.709 primaries,
+// sRGB transfer) and embeds no ICC profile.
+func checkAVIFsRGBTag(t *testing.T, cfg transform.Config, name string, data []byte) {
+	t.Helper()
+	info, err := transform.Inspect(data, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.HasICC {
+		t.Errorf("%s sRGB AVIF embeds an ICC profile (%d B); want the CICP tag alone", name, len(info.ICCProfile))
+	}
+	at := bytes.Index(data, []byte("colrnclx"))
+	if at < 0 || len(data) < at+12 {
+		t.Fatalf("%s sRGB AVIF has no nclx colour box", name)
+	}
+	if got := data[at+8 : at+12]; !bytes.Equal(got, []byte{0, 1, 0, 13}) {
+		t.Errorf("%s sRGB AVIF nclx primaries/transfer % x, want 00 01 00 0d (BT.709, sRGB)", name, got)
 	}
 }

@@ -29,6 +29,7 @@ type Config struct {
 	WebPEffort      int           `env:"WEBP_EFFORT" envDefault:"2" help:"WebP encoder effort 0 (fastest) to 6 (smallest); 2 encodes in half the time of 4 for 4-10 % more bytes at equal quality"`
 	VipsThreads     int           `env:"VIPS_THREADS" envDefault:"1" help:"libvips worker threads per render; renders already run in parallel"`
 	MallocArenas    int           `env:"MALLOC_ARENAS" envDefault:"2" help:"glibc malloc arenas (0 = glibc's default, 8 per core); 2 keeps RSS flat under concurrent renders. Read from the environment at process start; MALLOC_ARENA_MAX, when set, wins"`
+	MallocTrim      time.Duration `env:"MALLOC_TRIM_INTERVAL" envDefault:"10s" help:"at most this often, after a render, return the C heap's free pages to the kernel (glibc malloc_trim), so RSS follows the working set; 0 turns it off"`
 	VipsVector      bool          `env:"VIPS_VECTOR" envDefault:"false" help:"let libvips use liborc's run-time SIMD code; off because with libvips 8.14 and liborc 0.4.33 concurrent renders corrupt the heap"`
 	// The gamut thresholds decide which space a P3 locale's variant is
 	// rendered in; the key records that space, not the thresholds.
@@ -79,6 +80,7 @@ func (c Config) Validate() error {
 		{c.WebPEffort >= 0 && c.WebPEffort <= 6, "WEBP_EFFORT", "must be within 0..6"},
 		{c.VipsThreads >= 1 && c.VipsThreads <= 64, "VIPS_THREADS", "must be within 1..64"},
 		{c.MallocArenas >= 0 && c.MallocArenas <= 1024, "MALLOC_ARENAS", "must be within 0..1024"},
+		{c.MallocTrim >= 0, "MALLOC_TRIM_INTERVAL", "must be ≥ 0"},
 		{c.GamutMinShare >= 0 && c.GamutMinShare < 1, "GAMUT_MIN_SHARE", "must be within 0..1 (1 excluded)"},
 		{c.GamutMinDeltaE >= 0 && c.GamutMinDeltaE <= 100, "GAMUT_MIN_DELTA_E", "must be within 0..100"},
 		{c.AutoQualityFloor > 0 && c.AutoQualityFloor <= 1, "AUTO_QUALITY_FLOOR", "must be within 0..1 (0 excluded)"},

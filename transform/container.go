@@ -4,12 +4,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
-	"errors"
 	"hash/crc32"
-	"image"
-	"image/png"
-
-	"github.com/davidbyttow/govips/v2/vips"
 )
 
 // Container-level metadata edits.
@@ -110,43 +105,4 @@ func embedPNGICC(b, icc []byte, name string) []byte {
 	out = append(out, b[:at]...)
 	out = append(out, chunk...)
 	return append(out, b[at:]...)
-}
-
-// attachProfile gives an image our sRGB profile without converting a pixel,
-// for the one output container (AVIF, written by libheif) that only embeds
-// the image's own profile. govips has no working way to set a profile
-// (SetBlob hands libvips the slice header, not the bytes), so the profile
-// comes in on a 1×1 image that carries it, inserted wholly outside the
-// frame: libvips merges the metadata of an operation's inputs into its
-// output, and an insert that does not overlap the frame passes every pixel
-// of the main image through untouched.
-func attachProfile(img *vips.ImageRef) error {
-	// libvips reads the carrier's bytes again when the render runs, long
-	// after this call: they must outlive it, so they are package-level.
-	carrier, err := vips.LoadImageFromBuffer(srgbCarriers[img.HasAlpha()], vips.NewImportParams())
-	if err != nil {
-		return err
-	}
-	defer carrier.Close()
-	if !carrier.HasICCProfile() {
-		return errors.New("attachProfile: the PNG loader dropped the profile")
-	}
-	return img.Insert(carrier, -carrier.Width(), -carrier.Height(), false, nil)
-}
-
-// srgbCarriers are 1×1 PNGs carrying our sRGB profile, RGB and (for true)
-// RGBA: an insert needs the band counts to match, and the PNG loader keeps
-// an RGB profile only on a colour image.
-var srgbCarriers = map[bool][]byte{
-	false: embedPNGICC(onePixelPNG(255), srgbProfile, "sRGB"),
-	true:  embedPNGICC(onePixelPNG(0), srgbProfile, "sRGB"),
-}
-
-// onePixelPNG encodes a 1×1 PNG, RGB when alpha is 255 and RGBA otherwise.
-func onePixelPNG(alpha uint8) []byte {
-	img := image.NewNRGBA(image.Rect(0, 0, 1, 1))
-	img.Pix[3] = alpha
-	var b bytes.Buffer
-	_ = png.Encode(&b, img) // cannot fail on an in-memory buffer
-	return b.Bytes()
 }

@@ -12,9 +12,9 @@ import (
 func encode(st *state) error {
 	s := st.spec
 	img := st.img
-	if s.Format == AVIF && st.containerICC != nil {
-		// containerICC is only ever our sRGB profile (see toOutputSpace).
-		if err := attachProfile(img); err != nil {
+	if s.Format == AVIF && avifAsCICP(st.look) && img.HasICCProfile() {
+		// Tagged by CICP instead (avifcicp.go).
+		if err := img.RemoveICCProfile(); err != nil {
 			return err
 		}
 	}
@@ -81,6 +81,9 @@ func encodeAt(st *state, img *vips.ImageRef, q int) (data []byte, err error) {
 		// reads its deprecated Speed field as an effort, so leave it unset.
 		p.Effort = 9 - st.cfg.AVIFSpeed
 		data, _, err = img.ExportAvif(p)
+		if err == nil && avifAsCICP(st.look) {
+			err = tagAVIFsRGB(data)
+		}
 	default:
 		return nil, fmt.Errorf("encode: unresolved format %q", s.Format)
 	}

@@ -31,6 +31,7 @@ var settingEffect = map[string][]Format{
 	"WebPEffort":      {WebP},
 	"VipsThreads":     nil, // libvips' threaded output is deterministic
 	"MallocArenas":    nil,
+	"MallocTrim":      nil,
 	"VipsVector":      allFormats, // liborc's SIMD paths round differently
 	// The gamut thresholds decide whether a P3 locale's variant is rendered
 	// in P3 or shares the sRGB one; that decision is in the key as the

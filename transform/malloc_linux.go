@@ -36,6 +36,16 @@ __attribute__((constructor)) static void edgeshelf_limit_arenas(void) {
 
 static int edgeshelf_arenas_applied(void) { return edgeshelf_arenas; }
 
+// edgeshelf_malloc_trim returns free pages of every arena to the kernel;
+// 1 when some were.
+static int edgeshelf_malloc_trim(void) {
+#ifdef M_ARENA_MAX
+	return malloc_trim(0);
+#else
+	return 0;
+#endif
+}
+
 // edgeshelf_malloc_info is glibc's malloc_info XML, or NULL; free() it.
 static char *edgeshelf_malloc_info(void) {
 #ifdef M_ARENA_MAX
@@ -71,6 +81,9 @@ import (
 // appliedMallocArenas is the arena cap set at load (0: glibc's default),
 // or -1 when none was set.
 func appliedMallocArenas() int { return int(C.edgeshelf_arenas_applied()) }
+
+// trimMalloc returns the C heap's free pages to the kernel (glibc).
+func trimMalloc() { C.edgeshelf_malloc_trim() }
 
 // mallocArenas is the number of arenas glibc has made so far (0 when the C
 // library does not say).

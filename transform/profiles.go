@@ -15,8 +15,8 @@ var profilePaths = map[Space]string{}
 
 // srgbProfile is our compact sRGB profile. Untagged sRGB sources rendered to
 // sRGB skip the (identity) ICC transform, a full pass over the pixels, and
-// get this profile written into the encoded file instead (for AVIF, whose
-// container libheif writes, attached to the image: see attachProfile).
+// get this profile written into the encoded file instead (AVIF is tagged
+// by CICP instead of a profile: see avifcicp.go).
 var srgbProfile = colour.SRGBProfile()
 
 func writeProfiles() error {

@@ -43,8 +43,14 @@ func (s *Service) Plan(cat *catalog.Catalog, orig catalog.Original, sku, view, l
 	return s.plan(cat, orig, sku, view, locale, spec), nil
 }
 
-// plan is Plan for specs known to be valid (catalog presets).
+// plan is Plan for specs known to be valid (catalog presets), remembered
+// (planMemo).
 func (s *Service) plan(cat *catalog.Catalog, orig catalog.Original, sku, view, locale string, spec transform.Spec) Plan {
+	k := planKey{orig: orig, sku: sku, view: view, locale: locale, spec: spec}
+	return s.plans.get(cat, k, func() Plan { return s.makePlan(cat, orig, sku, view, locale, spec) })
+}
+
+func (s *Service) makePlan(cat *catalog.Catalog, orig catalog.Original, sku, view, locale string, spec transform.Spec) Plan {
 	localeName, loc, _ := cat.ResolveLocale(locale)
 	look, profile := LookFor(cat, loc, sku, view)
 	tags := []string{"sku-" + sku}

@@ -54,6 +54,7 @@ type Service struct {
 	gamut    *gamutDecisions
 	// alpha remembers which sources have an alpha channel, for fmt=auto.
 	alpha *lru.Cache[string, bool]
+	plans *planMemo
 }
 
 // New builds the service.
@@ -69,7 +70,7 @@ func New(cfg Config, d Deps) (*Service, error) {
 	}
 	alpha, _ := lru.New[string, bool](4096)
 	return &Service{
-		cfg: cfg, deps: d, settings: d.Renderer.Config(), alpha: alpha,
+		cfg: cfg, deps: d, settings: d.Renderer.Config(), alpha: alpha, plans: newPlanMemo(),
 		colour: newColourReport(cfg.DeltaEThreshold, d.Registry), gamut: newGamutDecisions(d.Registry),
 	}, nil
 }
