@@ -1,8 +1,10 @@
 package origin
 
 import (
+	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -18,6 +20,33 @@ import (
 type httpMetrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	// series holds each (route, method, status)'s counter and histogram
+	// once looked up: a label lookup hashes the values and allocates, a
+	// cost every L1 hit paid twice.
+	series sync.Map // seriesKey → requestSeries
+}
+
+type seriesKey struct {
+	route, method string
+	status        int
+}
+
+type requestSeries struct {
+	count   prometheus.Counter
+	latency prometheus.Observer
+}
+
+// seriesFor returns the series of a request. method may point into
+// fasthttp's reused buffer: it is only copied when a new series is made,
+// since a label the registry keeps must not change under it.
+func (m *httpMetrics) seriesFor(route, method string, status int) requestSeries {
+	if s, ok := m.series.Load(seriesKey{route, method, status}); ok {
+		return s.(requestSeries)
+	}
+	method, code := strings.Clone(method), strconv.Itoa(status)
+	s := requestSeries{count: m.requests.WithLabelValues(route, method, code), latency: m.latency.WithLabelValues(route, code)}
+	m.series.Store(seriesKey{route, method, status}, s)
+	return s
 }
 
 func newHTTPMetrics(reg *prometheus.Registry) *httpMetrics {
@@ -52,14 +81,13 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	if c.Response().StatusCode() == fiber.StatusNotFound && route == "/" && c.Path() != "/" {
 		route = "unmatched" // keep label cardinality bounded
 	}
-	status := strconv.Itoa(c.Response().StatusCode())
 	elapsed := time.Since(start)
-	// c.Method() points into fasthttp's request buffer, which the next
-	// request on the connection overwrites: a label the registry keeps
-	// must be a copy, or the series it names changes under it.
-	s.m.requests.WithLabelValues(route, strings.Clone(c.Method()), status).Inc()
-	s.m.latency.WithLabelValues(route, status).Observe(elapsed.Seconds())
-	s.log.Debug("request", "method", c.Method(), "path", c.Path(), "status", c.Response().StatusCode(), "ms", float64(elapsed.Microseconds())/1000, "request_id", requestIDOf(c))
+	series := s.m.seriesFor(route, c.Method(), c.Response().StatusCode())
+	series.count.Inc()
+	series.latency.Observe(elapsed.Seconds())
+	if s.log.Enabled(c.UserContext(), slog.LevelDebug) {
+		s.log.Debug("request", "method", c.Method(), "path", c.Path(), "status", c.Response().StatusCode(), "ms", float64(elapsed.Microseconds())/1000, "request_id", requestIDOf(c))
+	}
 	return nil
 }
 

@@ -2,7 +2,9 @@ package origin
 
 import (
 	"crypto/rand"
+	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -19,7 +21,7 @@ type requestIDKey struct{}
 func requestID(c *fiber.Ctx) error {
 	id := c.Get(headerRequestID)
 	if !wellFormedID(id) {
-		id = rand.Text()[:20]
+		id = newRequestID()
 	} else {
 		id = strings.Clone(id) // fiber reuses the header's buffer
 	}
@@ -48,4 +50,22 @@ func wellFormedID(id string) bool {
 func requestIDOf(c *fiber.Ctx) string {
 	id, _ := c.Locals(requestIDKey{}).(string)
 	return id
+}
+
+// Generated ids are a random prefix drawn once per process and a counter:
+// unique across replicas and restarts without reading the system's random
+// source on every request (a tenth of an L1 hit's middleware time).
+var (
+	requestIDPrefix = rand.Text()[:12]
+	requestIDSeq    atomic.Uint64
+)
+
+// newRequestID is the next generated id: 12 random characters, then the
+// sequence number in base 36, 20 characters or more.
+func newRequestID() string {
+	n := strconv.FormatUint(requestIDSeq.Add(1), 36)
+	if len(n) < 8 {
+		n = strings.Repeat("0", 8-len(n)) + n
+	}
+	return requestIDPrefix + n
 }
