@@ -30,6 +30,12 @@ var errNoNCLX = errors.New("avif: no nclx colour box to tag")
 // than by an ICC profile.
 func avifAsCICP(look Look) bool { return look.Space != DisplayP3 }
 
+// SRGB_PROFILE's values: how sRGB JPEG, PNG and WebP variants are tagged.
+const (
+	SRGBProfileEmbed = "embed"
+	SRGBProfileOmit  = "omit"
+)
+
 // tagAVIFsRGB sets the nclx box of an AVIF (meta/iprp/ipco/colr) to sRGB
 // primaries and transfer, in place: the box keeps its size, so no offset in
 // the file moves.

@@ -30,6 +30,7 @@ type Config struct {
 	VipsThreads     int           `env:"VIPS_THREADS" envDefault:"1" help:"libvips worker threads per render; renders already run in parallel"`
 	MallocArenas    int           `env:"MALLOC_ARENAS" envDefault:"2" help:"glibc malloc arenas (0 = glibc's default, 8 per core); 2 keeps RSS flat under concurrent renders. Read from the environment at process start; MALLOC_ARENA_MAX, when set, wins"`
 	MallocTrim      time.Duration `env:"MALLOC_TRIM_INTERVAL" envDefault:"10s" help:"at most this often, after a render, return the C heap's free pages to the kernel (glibc malloc_trim), so RSS follows the working set; 0 turns it off"`
+	SRGBProfile     string        `env:"SRGB_PROFILE" envDefault:"embed" help:"how JPEG, PNG and WebP variants in sRGB are tagged: embed (our 972-byte compact sRGB profile) or omit (untagged, which browsers read as sRGB; about 1 KB less per variant). sRGB AVIF is always tagged by CICP, Display P3 always embeds its profile"`
 	VipsVector      bool          `env:"VIPS_VECTOR" envDefault:"false" help:"let libvips use liborc's run-time SIMD code; off because with libvips 8.14 and liborc 0.4.33 concurrent renders corrupt the heap"`
 	// The gamut thresholds decide which space a P3 locale's variant is
 	// rendered in; the key records that space, not the thresholds.
@@ -81,6 +82,7 @@ func (c Config) Validate() error {
 		{c.VipsThreads >= 1 && c.VipsThreads <= 64, "VIPS_THREADS", "must be within 1..64"},
 		{c.MallocArenas >= 0 && c.MallocArenas <= 1024, "MALLOC_ARENAS", "must be within 0..1024"},
 		{c.MallocTrim >= 0, "MALLOC_TRIM_INTERVAL", "must be ≥ 0"},
+		{c.SRGBProfile == SRGBProfileEmbed || c.SRGBProfile == SRGBProfileOmit, "SRGB_PROFILE", "must be embed or omit"},
 		{c.GamutMinShare >= 0 && c.GamutMinShare < 1, "GAMUT_MIN_SHARE", "must be within 0..1 (1 excluded)"},
 		{c.GamutMinDeltaE >= 0 && c.GamutMinDeltaE <= 100, "GAMUT_MIN_DELTA_E", "must be within 0..100"},
 		{c.AutoQualityFloor > 0 && c.AutoQualityFloor <= 1, "AUTO_QUALITY_FLOOR", "must be within 0..1 (0 excluded)"},

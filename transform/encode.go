@@ -12,10 +12,12 @@ import (
 func encode(st *state) error {
 	s := st.spec
 	img := st.img
-	if s.Format == AVIF && avifAsCICP(st.look) && img.HasICCProfile() {
-		// Tagged by CICP instead (avifcicp.go).
-		if err := img.RemoveICCProfile(); err != nil {
-			return err
+	if untaggedSRGB(st) {
+		st.containerICC = nil
+		if img.HasICCProfile() {
+			if err := img.RemoveICCProfile(); err != nil {
+				return err
+			}
 		}
 	}
 	if err := img.RemoveMetadata(); err != nil {
@@ -71,7 +73,10 @@ func encodeAt(st *state, img *vips.ImageRef, q int) (data []byte, err error) {
 			if icc == nil {
 				icc = img.GetICCProfile()
 			}
-			data, err = embedWebPICC(dropWebPExif(data), icc, img.Width(), img.Height())
+			data = dropWebPExif(data)
+			if len(icc) > 0 {
+				data, err = embedWebPICC(data, icc, img.Width(), img.Height())
+			}
 		}
 	case AVIF:
 		p := vips.NewAvifExportParams()
@@ -108,4 +113,13 @@ func orDefault(v, def int) int {
 		return v
 	}
 	return def
+}
+
+// untaggedSRGB reports whether an sRGB variant goes out without an ICC
+// profile: an AVIF always, since CICP tags it (avifcicp.go); the other
+// formats when SRGB_PROFILE is "omit", since browsers take an untagged
+// image as sRGB (CSS Color 4), as imgproxy's default output does. A Display
+// P3 variant always carries its profile.
+func untaggedSRGB(st *state) bool {
+	return st.look.Space != DisplayP3 && (st.spec.Format == AVIF || st.cfg.SRGBProfile == SRGBProfileOmit)
 }

@@ -71,5 +71,8 @@ func (c Config) EffectiveSettings(spec Spec) string {
 	b.WriteString(strconv.Itoa(c.MaxOutputHeight))
 	b.WriteString(";vector=")
 	b.WriteString(strconv.FormatBool(c.VipsVector))
+	if c.SRGBProfile == SRGBProfileOmit && n.Format != AVIF { // an untagged sRGB variant
+		b.WriteString(";srgb-profile=omit")
+	}
 	return b.String()
 }

@@ -32,6 +32,7 @@ var settingEffect = map[string][]Format{
 	"VipsThreads":     nil, // libvips' threaded output is deterministic
 	"MallocArenas":    nil,
 	"MallocTrim":      nil,
+	"SRGBProfile":     {JPEG, WebP, PNG}, // sRGB AVIF is tagged by CICP either way
 	"VipsVector":      allFormats, // liborc's SIMD paths round differently
 	// The gamut thresholds decide whether a P3 locale's variant is rendered
 	// in P3 or shares the sRGB one; that decision is in the key as the
@@ -62,6 +63,8 @@ func bumped(t *testing.T, cfg Config, field string) Config {
 		}
 	case reflect.Float64:
 		v.SetFloat(v.Float() - 0.5)
+	case reflect.String: // SRGBProfile, the one string setting
+		v.SetString(map[string]string{SRGBProfileEmbed: SRGBProfileOmit, SRGBProfileOmit: SRGBProfileEmbed}[v.String()])
 	default:
 		t.Fatalf("field %s: kind %s has no bump", field, v.Kind())
 	}
