@@ -70,6 +70,38 @@ func tagAVIFsRGB(data []byte) error {
 	}
 }
 
+// CICPsRGB is how ColourTag names an AVIF tagged sRGB by CICP.
+const CICPsRGB = "CICP BT.709/sRGB"
+
+// ColourTag names the CICP colour tag of an AVIF variant (CICPsRGB), or ""
+// when it has none we wrote: the operator console shows it where other
+// variants show their ICC profile's description.
+func ColourTag(data []byte) string {
+	meta, ok := findBox(data, "meta")
+	if !ok || len(meta) < 4 {
+		return ""
+	}
+	iprp, ok := findBox(meta[4:], "iprp")
+	if !ok {
+		return ""
+	}
+	ipco, ok := findBox(iprp, "ipco")
+	if !ok {
+		return ""
+	}
+	for rest := ipco; ; {
+		colr, next, ok := nextBox(rest, "colr")
+		if !ok {
+			return ""
+		}
+		if len(colr) >= 10 && string(colr[:4]) == "nclx" &&
+			binary.BigEndian.Uint16(colr[4:6]) == cicpPrimariesBT709 && binary.BigEndian.Uint16(colr[6:8]) == cicpTransferSRGB {
+			return CICPsRGB
+		}
+		rest = next
+	}
+}
+
 // findBox returns the payload of the first box called name among the boxes
 // laid end to end in b.
 func findBox(b []byte, name string) ([]byte, bool) {

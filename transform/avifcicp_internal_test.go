@@ -26,8 +26,14 @@ func TestTagAVIFsRGB(t *testing.T) {
 	}
 	f := file(icc, nclx)
 	n := len(f)
+	if tag := ColourTag(f); tag != "" {
+		t.Errorf("untagged nclx (2/2): ColourTag %q, want none", tag)
+	}
 	if err := tagAVIFsRGB(f); err != nil {
 		t.Fatal(err)
+	}
+	if tag := ColourTag(f); tag != CICPsRGB {
+		t.Errorf("tagged: ColourTag %q, want %q", tag, CICPsRGB)
 	}
 	at := bytes.Index(f, []byte("nclx"))
 	if got := f[at+4 : at+11]; !bytes.Equal(got, []byte{0, 1, 0, 13, 0, 6, 0x80}) || len(f) != n {

@@ -45,7 +45,8 @@ type ConsoleVariant struct {
 	// Tier is where the variant came from: l1, l2 or render.
 	Tier     string  `json:"tier,omitempty"`
 	RenderMS float64 `json:"render_ms,omitempty"`
-	// ICC is the description of the ICC profile embedded in the bytes.
+	// ICC is the description of the ICC profile embedded in the bytes, or
+	// transform.CICPsRGB for an sRGB AVIF (tagged by CICP, no profile).
 	ICC   string `json:"icc,omitempty"`
 	ETag  string `json:"etag,omitempty"`
 	Error string `json:"error,omitempty"`
@@ -231,6 +232,8 @@ func (h *Handler) consoleVariant(ctx context.Context, cat *catalog.Catalog, orig
 		if desc, err := colour.ProfileDescription(info.ICCProfile); err == nil {
 			v.ICC = desc
 		}
+	} else if err == nil {
+		v.ICC = transform.ColourTag(e.Data) // an sRGB AVIF is tagged by CICP
 	}
 	return v
 }
