@@ -1,0 +1,134 @@
+package peers
+
+import (
+	"fmt"
+	"image"
+	"os"
+	"os/exec"
+	"strconv"
+)
+
+// Formats are the output formats compared, as edgeshelf and imgproxy both
+// name them in URLs.
+var Formats = []string{"jpg", "webp", "avif"}
+
+// AdHocWidth is the width of the steady-state and cold-original variants
+// (issue #16: 6 MP originals to 400 px wide).
+const AdHocWidth = 400
+
+// Variant is one requested output: an original of size Source, a format,
+// and either a Preset or (Preset nil) AdHocWidth wide at Quality.
+type Variant struct {
+	SKU    string
+	Source image.Point
+	Format string
+	Preset *Preset
+}
+
+// Variant names original sku's output in format f (preset nil: ad hoc).
+func (o *Originals) Variant(sku, f string, preset *Preset) Variant {
+	return Variant{SKU: sku, Source: o.Size, Format: f, Preset: preset}
+}
+
+// Want is the size a variant must come back at (checked: width exactly,
+// height within a pixel, as the servers round a downscale apart). Neither
+// server enlarges: a fit-inside width is at most the source's.
+func (v Variant) Want() (width, height int) {
+	if v.Preset != nil && v.Preset.Cover {
+		return v.Preset.Width, v.Preset.Height
+	}
+	w := AdHocWidth
+	if v.Preset != nil {
+		w = v.Preset.Width
+	}
+	w = min(w, v.Source.X)
+	return w, (w*v.Source.Y + v.Source.X/2) / v.Source.X
+}
+
+// Settings are what both servers are told, so they encode alike.
+const (
+	WebPEffort = 4 // imgproxy v4's default
+	AVIFSpeed  = 8 // imgproxy v4's default
+)
+
+// Edgeshelf serves from an fs store with both cache tiers off, every
+// format's default quality and the encoder efforts set to imgproxy's,
+// nothing in the background (catalog/routing polls, decision log). Its
+// render queue waits as imgproxy's does (unbounded): by default edgeshelf
+// sheds a render that waited 20 ms with 503 render_busy, which a closed
+// loop of 8 on 2 cores triggers and which would count as failures. extra
+// flags come last, so they win (e.g. --render-concurrency 4 to match
+// imgproxy's two workers per CPU).
+func Edgeshelf(bin string, extra ...string) Side {
+	q := strconv.Itoa(Quality)
+	return Side{
+		Name: "edgeshelf",
+		Command: func(addr, root string) *exec.Cmd {
+			cmd := exec.Command(bin, "serve", "--store", root, "--listen", addr,
+				"--l1-bytes", "0", "--l2=false",
+				"--quality-jpeg", q, "--quality-webp", q, "--quality-avif", q,
+				"--webp-effort", strconv.Itoa(WebPEffort), "--avif-speed", strconv.Itoa(AVIFSpeed),
+				"--render-queue-wait", "0",
+				// imgproxy strips colour profiles by default (untagged
+				// sRGB): equal output needs edgeshelf's sRGB variants
+				// untagged too.
+				"--srgb-profile", "omit",
+				"--catalog-poll", "0", "--routing-poll", "0", "--decision-log=false")
+			cmd.Args = append(cmd.Args, extra...)
+			cmd.Env = cleanEnv("EDGESHELF_")
+			return cmd
+		},
+		HealthPath: "/readyz",
+		URL: func(v Variant) string {
+			if v.Preset == nil {
+				return fmt.Sprintf("/img/%s/%s/_.%s?w=%d&q=%d", v.SKU, View, v.Format, AdHocWidth, Quality)
+			}
+			return fmt.Sprintf("/img/%s/%s/%s.%s", v.SKU, View, v.Preset.Name, v.Format)
+		},
+		FreshRoot: true,
+	}
+}
+
+// Imgproxy serves the originals from its local filesystem root with its
+// defaults (metadata and colour profile stripped, no result cache: the open
+// source edition has none) and the same quality and encoder efforts.
+func Imgproxy(bin string) Side {
+	return Side{
+		Name: "imgproxy",
+		Command: func(addr, root string) *exec.Cmd {
+			cmd := exec.Command(bin)
+			cmd.Env = append(cleanEnv("IMGPROXY_"),
+				"IMGPROXY_BIND="+addr,
+				"IMGPROXY_LOCAL_FILESYSTEM_ROOT="+root,
+				"IMGPROXY_QUALITY="+strconv.Itoa(Quality),
+				fmt.Sprintf("IMGPROXY_FORMAT_QUALITY=webp=%d,avif=%d", Quality, Quality),
+				"IMGPROXY_WEBP_EFFORT="+strconv.Itoa(WebPEffort),
+				"IMGPROXY_AVIF_SPEED="+strconv.Itoa(AVIFSpeed),
+				"IMGPROXY_LOG_LEVEL=warn",
+			)
+			return cmd
+		},
+		HealthPath: "/health",
+		URL: func(v Variant) string {
+			rs := fmt.Sprintf("rs:fit:%d:0", AdHocWidth)
+			if p := v.Preset; p != nil && p.Cover {
+				rs = fmt.Sprintf("rs:fill:%d:%d/g:ce", p.Width, p.Height)
+			} else if p != nil {
+				rs = fmt.Sprintf("rs:fit:%d:0", p.Width)
+			}
+			return fmt.Sprintf("/insecure/%s/q:%d/plain/local:///%s@%s", rs, Quality, OriginalPath(v.SKU), v.Format)
+		},
+	}
+}
+
+// cleanEnv is this process's environment without the server's own
+// settings, so a developer's shell cannot change one side's output.
+func cleanEnv(prefix string) []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		if len(kv) < len(prefix) || kv[:len(prefix)] != prefix {
+			out = append(out, kv)
+		}
+	}
+	return out
+}

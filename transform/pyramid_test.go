@@ -1,0 +1,249 @@
+package transform_test
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/davidbyttow/govips/v2/vips"
+
+	"github.com/edgeshelf/edgeshelf/transform"
+	"github.com/edgeshelf/edgeshelf/transform/colour"
+)
+
+// Fidelity bounds of a variant rendered from a mezzanine against the same
+// variant rendered from the original, both decoded to sRGB.
+const (
+	pyramidMeanDeltaE    = 0.3
+	pyramidMeanDeltaEPNG = 0.35
+	pyramidMinPSNR       = 42.0
+)
+
+// pyramidSource is one original the fidelity test renders both ways.
+type pyramidSource struct {
+	name string
+	data []byte
+}
+
+// pyramidSources are the golden fixtures enlarged to 2400 px (their
+// format, ICC profile and EXIF orientation kept; the small charts would get
+// no level), the demo masters, and one of them as PNG and WebP (formats
+// without shrink-on-load).
+func pyramidSources(t *testing.T) []pyramidSource {
+	t.Helper()
+	var out []pyramidSource
+	for _, f := range fixtures {
+		var data []byte
+		var err error
+		if f.File == "" {
+			data, err = f.derive()
+		} else {
+			data, err = os.ReadFile(filepath.Join(fixtureDir, f.File))
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, pyramidSource{"fixture/" + f.Name, enlarged(t, data)})
+	}
+	for _, sku := range demoCatalog(t).SKUs {
+		out = append(out, pyramidSource{"demo/" + sku.ID, demoOriginal(t, sku.ID+"/front.jpg")})
+	}
+	amber := demoOriginal(t, "amber-oud-50ml/front.jpg")
+	out = append(out, pyramidSource{"demo/amber.png", reencode(t, amber, vips.ImageTypePNG)},
+		pyramidSource{"demo/amber.webp", reencode(t, amber, vips.ImageTypeWEBP)})
+	return out
+}
+
+// enlarged scales a JPEG or PNG fixture up to a 2400 px long edge as
+// stored, keeping its metadata; other formats are returned as they are.
+func enlarged(t *testing.T, data []byte) []byte {
+	t.Helper()
+	typ := vips.DetermineImageType(data)
+	if typ != vips.ImageTypeJPEG && typ != vips.ImageTypePNG {
+		return data
+	}
+	params := vips.NewImportParams()
+	params.AutoRotate.Set(false)
+	img, err := vips.LoadImageFromBuffer(data, params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer img.Close()
+	if err := img.Resize(2400/float64(max(img.Width(), img.Height())), vips.KernelLanczos3); err != nil {
+		t.Fatal(err)
+	}
+	var out []byte
+	if typ == vips.ImageTypeJPEG {
+		out, _, err = img.ExportJpeg(&vips.JpegExportParams{Quality: 95, SubsampleMode: vips.VipsForeignSubsampleOff})
+	} else {
+		out, _, err = img.ExportPng(&vips.PngExportParams{Compression: 1})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func reencode(t *testing.T, data []byte, typ vips.ImageType) []byte {
+	t.Helper()
+	img, err := vips.LoadImageFromBuffer(data, vips.NewImportParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer img.Close()
+	var out []byte
+	if typ == vips.ImageTypePNG {
+		out, _, err = img.ExportPng(&vips.PngExportParams{Compression: 1})
+	} else {
+		out, _, err = img.ExportWebp(&vips.WebpExportParams{Quality: 95, ReductionEffort: 2})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestPyramidFidelity renders every demo preset (JPEG as served, PNG to see
+// the mezzanine's own effect) from the level Pick chooses and from the
+// original, and compares them in CIEDE2000 and PSNR. Sources that get no
+// level (alpha, 16 bits, CMYK, HEIF, animation, too small) must render
+// from the original.
+func TestPyramidFidelity(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders every preset of 30 sources twice")
+	}
+	cfg := defaultConfig(t)
+	cfg.QueueWait = 0
+	r, err := transform.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	compared := 0
+	for _, src := range pyramidSources(t) {
+		pyr, err := r.BuildPyramid(ctx, src.data)
+		if err != nil {
+			t.Fatalf("%s: %v", src.name, err)
+		}
+		for _, p := range demoCatalog(t).Presets {
+			for _, f := range []transform.Format{transform.JPEG, transform.PNG} {
+				spec := transform.Spec{Width: p.Width, Height: p.Height, Fit: transform.Fit(p.Fit), Format: f}
+				i := pyr.Pick(spec, cfg, cfg.PyramidMinRatio)
+				if i < 0 {
+					continue
+				}
+				compared++
+				comparePyramidRender(t, r, src, spec, pyr.Levels[i])
+			}
+		}
+	}
+	if compared < 50 {
+		t.Errorf("only %d renders came from a mezzanine", compared)
+	}
+}
+
+func comparePyramidRender(t *testing.T, r *transform.Renderer, src pyramidSource, spec transform.Spec, l transform.PyramidLevel) {
+	t.Helper()
+	ctx := context.Background()
+	want, err := r.Render(ctx, transform.Request{Source: src.data, Spec: spec})
+	if err != nil {
+		t.Fatalf("%s: %v", src.name, err)
+	}
+	got, err := r.Render(ctx, transform.Request{Source: l.Data, Spec: spec})
+	if err != nil {
+		t.Fatalf("%s from level %d: %v", src.name, l.LongEdge(), err)
+	}
+	name := src.name + " " + spec.Canonical()
+	if got.Width != want.Width || got.Height != want.Height {
+		t.Errorf("%s: %d×%d from level %d, %d×%d from the original", name, got.Width, got.Height, l.LongEdge(), want.Width, want.Height)
+		return
+	}
+	mean, p999, psnr := pixelDistance(t, got.Data, want.Data)
+	t.Logf("%-34s level %4d: ΔE2000 mean %.3f p99.9 %.3f, PSNR %.1f dB", name, l.LongEdge(), mean, p999, psnr)
+	// The lossless variant shows what the mezzanine changes; a lossy one
+	// adds its encoder's response to that change (logged, not bounded).
+	bound := pyramidMeanDeltaE
+	if vips.DetermineImageType(src.data) == vips.ImageTypePNG {
+		// A PNG original renders through libvips' thumbnail, whose
+		// resampler differs most from the mezzanine path: the sharp
+		// patches of the Adobe RGB chart move by 0.31 on average.
+		bound = pyramidMeanDeltaEPNG
+	}
+	if spec.Format == transform.PNG && (mean > bound || psnr < pyramidMinPSNR) {
+		t.Errorf("%s: ΔE2000 mean %.3f (≤ %.2f), PSNR %.1f dB (≥ %.0f)", name,
+			mean, bound, psnr, pyramidMinPSNR)
+	}
+}
+
+// pixelDistance decodes two same-size images to sRGB and returns the mean
+// and 99.9th percentile per-pixel CIEDE2000 and the PSNR over RGB.
+func pixelDistance(t *testing.T, a, b []byte) (mean, p999, psnr float64) {
+	t.Helper()
+	pa, err := transform.Decode(a, transform.Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pb, err := transform.Decode(b, transform.Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	des := make([]float64, 0, pa.Width*pa.Height)
+	var sq float64
+	for i := 0; i+2 < len(pa.RGB) && i+2 < len(pb.RGB); i += 3 {
+		la := colour.SRGBToLab(pa.RGB[i], pa.RGB[i+1], pa.RGB[i+2])
+		lb := colour.SRGBToLab(pb.RGB[i], pb.RGB[i+1], pb.RGB[i+2])
+		de := colour.DeltaE2000(la, lb)
+		des = append(des, de)
+		mean += de
+		for k := range 3 {
+			d := float64(pa.RGB[i+k]) - float64(pb.RGB[i+k])
+			sq += d * d
+		}
+	}
+	sort.Float64s(des)
+	mse := sq / float64(3*len(des))
+	psnr = math.Inf(1)
+	if mse > 0 {
+		psnr = 10 * math.Log10(255*255/mse)
+	}
+	return mean / float64(len(des)), des[len(des)*999/1000], psnr
+}
+
+// TestPyramidLevels: mezzanines are upright, keep the source's profile,
+// and exist only for sources whose pixels they can carry.
+func TestPyramidLevels(t *testing.T) {
+	cfg := defaultConfig(t)
+	r, err := transform.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range pyramidSources(t) {
+		if !strings.HasPrefix(src.name, "fixture/") {
+			continue
+		}
+		pyr, err := r.BuildPyramid(context.Background(), src.data)
+		if err != nil {
+			t.Fatalf("%s: %v", src.name, err)
+		}
+		info, _ := transform.Inspect(src.data, cfg)
+		eligible := !info.HasAlpha && info.Interpretation != "cmyk" && !strings.Contains(info.Interpretation, "16") &&
+			(info.Type == "jpeg" || info.Type == "png")
+		if eligible != (len(pyr.Levels) > 0) {
+			t.Errorf("%s (%s %s, alpha %v): %d levels", src.name, info.Type, info.Interpretation, info.HasAlpha, len(pyr.Levels))
+		}
+		for _, l := range pyr.Levels {
+			li, err := transform.Inspect(l.Data, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if li.Orientation > 1 || string(li.ICCProfile) != string(info.ICCProfile) || (li.Width > li.Height) != (pyr.Width > pyr.Height) {
+				t.Errorf("%s level %d: orientation %d, ICC kept %v, %d×%d of an upright %d×%d", src.name, l.LongEdge(),
+					li.Orientation, string(li.ICCProfile) == string(info.ICCProfile), li.Width, li.Height, pyr.Width, pyr.Height)
+			}
+		}
+	}
+}
