@@ -37,7 +37,7 @@ const (
 
 // otherEnv are the variables besides EDGESHELF_* the container may set; a
 // new one is a decision, so it is added here on purpose.
-var otherEnv = map[string]bool{"TMPDIR": true, "GOMEMLIMIT": true, "GOMAXPROCS": true, "GOGC": true}
+var otherEnv = map[string]bool{"TMPDIR": true, "GOMEMLIMIT": true, "GOMAXPROCS": true, "GOGC": true, "POD_IP": true}
 
 // serviceMonitor is the part of monitoring.coreos.com/v1 ServiceMonitor the
 // component uses. The real type lives in the prometheus-operator module,
@@ -170,6 +170,7 @@ func TestManifests(t *testing.T) {
 			checkPDB(t, b, d)
 			checkNetworkPolicy(t, b, d, c)
 			checkCatalogConfigMap(t, b, d)
+			checkPeers(t, b, d, c)
 		})
 	}
 }

@@ -25,7 +25,7 @@ func selects(t *testing.T, what string, s *metav1.LabelSelector, d *appsv1.Deplo
 }
 
 func checkService(t *testing.T, b *build, d *appsv1.Deployment, c *corev1.Container) {
-	svc := one[corev1.Service](t, b)
+	svc := named[corev1.Service](t, b, "edgeshelf")
 	selects(t, "Service", &metav1.LabelSelector{MatchLabels: svc.Spec.Selector}, d)
 	if len(svc.Spec.Ports) != 1 || svc.Spec.Ports[0].Name != "http" ||
 		containerPort(c, svc.Spec.Ports[0].TargetPort) != c.Ports[0].ContainerPort {

@@ -219,7 +219,7 @@ func TestServiceMonitorComponent(t *testing.T) {
 	}
 	b := kustomize(t, dir)
 	d := one[appsv1.Deployment](t, b)
-	svc := one[corev1.Service](t, b)
+	svc := named[corev1.Service](t, b, "edgeshelf")
 	sm := one[serviceMonitor](t, b)
 	if sm.Namespace != d.Namespace {
 		t.Errorf("ServiceMonitor in namespace %q, want %q", sm.Namespace, d.Namespace)

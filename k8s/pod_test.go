@@ -123,8 +123,8 @@ func checkPorts(t *testing.T, c *corev1.Container, listen string) {
 		t.Errorf("EDGESHELF_LISTEN %q: listens on %s only; kubelet and Service traffic arrives on the pod IP (use 0.0.0.0)", listen, host)
 	}
 	port, _ := strconv.Atoi(portStr)
-	if len(c.Ports) != 1 || c.Ports[0].Name != "http" || int(c.Ports[0].ContainerPort) != port {
-		t.Errorf("container ports %+v: want one port named http = %d (EDGESHELF_LISTEN)", c.Ports, port)
+	if len(c.Ports) != 2 || c.Ports[0].Name != "http" || int(c.Ports[0].ContainerPort) != port || c.Ports[1].Name != "peer" {
+		t.Errorf("container ports %+v: want http = %d (EDGESHELF_LISTEN), then peer (peers_test.go)", c.Ports, port)
 	}
 	probes := map[string]*corev1.Probe{"liveness": c.LivenessProbe, "readiness": c.ReadinessProbe, "startup": c.StartupProbe}
 	for kind, p := range probes {
