@@ -5,6 +5,7 @@ import { VariantsPanel } from './variants';
 import { RoutingPanel } from './routing';
 import { RulesPanel } from './rules';
 import { CachePanel } from './cache';
+import { StockingPanel } from './stocking';
 import { ReplicaWarnings } from './status';
 import './style.css';
 
@@ -13,6 +14,7 @@ const panels = [
   { id: 'routing', label: 'Shipping simulator', Panel: RoutingPanel },
   { id: 'rules', label: 'Routing rules', Panel: RulesPanel },
   { id: 'cache', label: 'Cache & stock', Panel: CachePanel },
+  { id: 'stocking', label: 'Stocking', Panel: StockingPanel },
 ] as const;
 
 type PanelID = (typeof panels)[number]['id'];
