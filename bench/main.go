@@ -87,7 +87,7 @@ func runE(ctx context.Context, args []string, stdout, stderr io.Writer) (string,
 		dir = filepath.Join(root, "bench", "results", time.Now().UTC().Format("20060102-150405"))
 	}
 	res, err := harness.Run(ctx, o)
-	if res == nil || len(res.Runs) == 0 {
+	if res == nil || len(res.Runs)+len(res.PageRuns) == 0 {
 		return "", err
 	}
 	res.Command = "go run ./bench " + strings.Join(args, " ")
@@ -108,6 +108,7 @@ type benchFlags struct {
 	presets, formats, locales, layouts, rates string
 	l1, budgets, skusList, outDir, compare    string
 	quiet, allowRemote                        bool
+	page                                      pageFlags
 	set                                       map[string]bool // flags given explicitly
 }
 
@@ -118,7 +119,7 @@ func parseFlags(args []string, stderr io.Writer) (*benchFlags, error) {
 	fs.StringVar(&f.presets, "presets", "thumb,card,pdp", "catalog presets requested")
 	fs.StringVar(&f.formats, "formats", "jpg,webp", "formats requested (jpg png webp avif)")
 	fs.StringVar(&f.locales, "locales", "en-US,de-DE", "locales requested (distinct colour profiles make distinct variants)")
-	fs.StringVar(&f.layouts, "layouts", "", "layouts: none,regional,l1,l1+l2 (default: all for tiers, regional,l1,l1+l2 for sweep-rate, l1+l2 for catalog-growth)")
+	fs.StringVar(&f.layouts, "layouts", "", "layouts: none,regional,l1,l1+l2,regional+l1,l2 (default: all for tiers, regional,l1,l1+l2 for sweep-rate, l1+l2 for catalog-growth)")
 	fs.StringVar(&f.rates, "rates", "10,20,40", "sweep-rate: request rates (req/s)")
 	fs.StringVar(&f.l1, "l1-bytes", "512MiB", "L1 budget of the l1 layouts")
 	fs.StringVar(&f.budgets, "l1-budgets", "1MiB,4MiB,16MiB,64MiB", "sweep-l1-budget: L1 budgets")
@@ -128,6 +129,7 @@ func parseFlags(args []string, stderr io.Writer) (*benchFlags, error) {
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
 	fs.BoolVar(&f.allowRemote, "allow-remote", false, "let --url target a host other than loopback")
 	optionFlags(fs, &f.o)
+	f.page.register(fs, &f.o)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: go run ./bench [flags]\n       go run ./bench --compare a/results.json b/results.json\n\n")
 		fs.PrintDefaults()
@@ -182,6 +184,9 @@ func (f *benchFlags) options() (harness.Options, error) {
 	if !f.set["layouts"] {
 		o.Layouts = defaultLayouts(o.Scenario)
 	}
+	if err := f.page.apply(&o, f.set); err != nil {
+		return o, err
+	}
 	if o.Scenario == "catalog-growth" && !f.set["max-views"] {
 		o.MaxViews = 1
 	}
@@ -217,6 +222,8 @@ func defaultLayouts(scenario string) []string {
 		return []string{"regional", "l1", "l1+l2"}
 	case "catalog-growth":
 		return []string{"l1+l2"}
+	case "page-views":
+		return []string{"none", "regional", "l1", "l1+l2", "regional+l1"}
 	}
 	return []string{"none", "regional", "l1", "l1+l2"}
 }

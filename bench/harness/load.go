@@ -39,8 +39,13 @@ type LoadConfig struct {
 	ProgressOut    io.Writer
 }
 
-// TierNames are the tiers as sent in Server-Timing, plus "other" for a response without one.
-var TierNames = []string{"l1", "l2", "render", "other"}
+// TierNames are the tiers: "regional" for a regional cache's hit
+// (X-Cache-Status), else as the origin sent in Server-Timing, plus "other"
+// for a response without one.
+var TierNames = []string{"regional", "l1", "l2", "render", "other"}
+
+// cacheTiers are the tiers that are hits.
+var cacheTiers = []string{"regional", "l1", "l2"}
 
 // LoadResult is what the client saw over the measured window.
 type LoadResult struct {
@@ -210,19 +215,30 @@ func (r *loadRun) record(i int, lat time.Duration, tier string, status int, n in
 }
 
 func fetch(ctx context.Context, client *http.Client, url string, timeout time.Duration) (tier string, status int, n int64, err error) {
+	return fetchAs(ctx, client, url, "image/avif,image/webp,image/*", timeout)
+}
+
+// fetchAs GETs url with an Accept header and drains the body. The tier is
+// "regional" when a regional cache answered (X-Cache-Status HIT, or a
+// stale copy it served), else the origin's Server-Timing tier.
+func fetchAs(ctx context.Context, client *http.Client, url, accept string, timeout time.Duration) (tier string, status int, n int64, err error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return "", 0, 0, err
 	}
-	req.Header.Set("Accept", "image/avif,image/webp,image/*")
+	req.Header.Set("Accept", accept)
 	resp, err := client.Do(req)
 	if err != nil {
 		return "", 0, 0, err
 	}
 	defer resp.Body.Close()
 	n, err = io.Copy(io.Discard, resp.Body)
+	switch resp.Header.Get("X-Cache-Status") {
+	case "HIT", "STALE", "UPDATING", "REVALIDATED":
+		return "regional", resp.StatusCode, n, err
+	}
 	return TierOf(resp.Header.Get("Server-Timing")), resp.StatusCode, n, err
 }
 

@@ -45,8 +45,13 @@ func (e *env) runOne(ctx context.Context, rs runSpec) (*RunResult, store.Blob, e
 		return nil, nil, err
 	}
 	defer o.Close()
+	st, err := e.startStack(ctx, rs.layout, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer st.Close()
 	rr := e.newRunResult(rs)
-	err = e.measure(ctx, rr, rs.w, o.URL, "", counters, &o.Renders)
+	err = e.measure(ctx, rr, rs.w, st.URL, "", counters, &o.Renders)
 	return rr, results, err
 }
 
@@ -134,8 +139,12 @@ func fillClientSide(rr *RunResult, lr *LoadResult) {
 		rr.HitRatio[t] = ratio(lr.Tiers[t], lr.OK)
 		bytesAll += lr.TierBytes[t]
 	}
-	bytesHit = lr.TierBytes["l1"] + lr.TierBytes["l2"]
-	rr.CacheHitRatio = ratio(lr.Tiers["l1"]+lr.Tiers["l2"], lr.OK)
+	var hits int64
+	for _, t := range cacheTiers {
+		hits += lr.Tiers[t]
+		bytesHit += lr.TierBytes[t]
+	}
+	rr.CacheHitRatio = ratio(hits, lr.OK)
 	rr.ByteHitRatio = ratio(bytesHit, bytesAll)
 	rr.BytesServed = bytesAll
 	rr.RunDistinct = lr.DistinctRequested

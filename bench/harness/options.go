@@ -6,7 +6,7 @@ import (
 )
 
 // Scenarios by name.
-var Scenarios = []string{"tiers", "sweep-rate", "sweep-l1-budget", "catalog-growth", "cold-start"}
+var Scenarios = []string{"tiers", "sweep-rate", "sweep-l1-budget", "catalog-growth", "cold-start", "page-views"}
 
 // Options configure a harness run; main fills them from flags.
 type Options struct {
@@ -38,8 +38,15 @@ type Options struct {
 	WarmSKUs    int // cold-start: prewarm the most popular N SKUs
 	MaxInFlight int
 	Timeout     time.Duration
-	Progress    bool
-	Out         io.Writer // status lines
-	TmpDir      string    // "" : a new temporary directory, removed at the end
-	DemoDir     string
+	// WAN links injected by DelayProxy: edge (load generator) → region,
+	// and region → origin. Layouts without a regional cache still cross both.
+	RegionLatency, RegionJitter time.Duration
+	OriginLatency, OriginJitter time.Duration
+	RegionBytes                 int64 // the regional nginx cache's size
+	Pages                       PageOptions
+	Prices                      Prices
+	Progress                    bool
+	Out                         io.Writer // status lines
+	TmpDir                      string    // "" : a new temporary directory, removed at the end
+	DemoDir                     string
 }

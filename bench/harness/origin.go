@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -27,11 +28,21 @@ type Layout struct {
 	Name    string
 	L1Bytes int64 // 0: no memory tier
 	L2      bool  // results tier in the (slow) store
+	// Regional puts a real HTTP cache (nginx) in the region between the
+	// edge and the origin, as a shop's CDN region would.
+	Regional bool
+	// PatientRenders lets a render wait for a slot up to the render
+	// timeout instead of shedding with 503 after 20 ms: the page-views
+	// scenario measures the tiers' latency, not the load shedding.
+	PatientRenders bool
 	// AccessTrace, when set, records every cache access to this file
 	// (EDGESHELF_ACCESS_TRACE): the trace simulator's view of the origin.
 	AccessTrace string
 	L1Policy    string // the memory tier's eviction policy ("": the default)
 }
+
+// LayoutNames are the layouts LayoutByName knows.
+var LayoutNames = []string{"none", "regional", "l1", "l1+l2", "regional+l1", "l2"}
 
 // LayoutByName returns a layout by name; l1 budgets are filled in from the run's --l1-bytes.
 func LayoutByName(name string, l1Bytes int64) (Layout, error) {
@@ -39,13 +50,17 @@ func LayoutByName(name string, l1Bytes int64) (Layout, error) {
 	case "none":
 		return Layout{Name: name}, nil
 	case "regional":
+		return Layout{Name: name, Regional: true}, nil
+	case "regional+l1":
+		return Layout{Name: name, Regional: true, L1Bytes: l1Bytes}, nil
+	case "l2":
 		return Layout{Name: name, L2: true}, nil
 	case "l1":
 		return Layout{Name: name, L1Bytes: l1Bytes}, nil
 	case "l1+l2":
 		return Layout{Name: name, L1Bytes: l1Bytes, L2: true}, nil
 	}
-	return Layout{}, fmt.Errorf("unknown layout %q (want none, regional, l1 or l1+l2)", name)
+	return Layout{}, fmt.Errorf("unknown layout %q (want %s)", name, strings.Join(LayoutNames, ", "))
 }
 
 // AdminToken is the bearer token of in-process origins' admin API.
@@ -55,6 +70,8 @@ const AdminToken = "edgeshelf-bench-admin-token-0123456789"
 type Origin struct {
 	URL     string
 	Renders atomic.Int64 // renders that ran to completion
+	Addr    string       // host:port
+	reg     *prometheus.Registry
 	server  *origin.Server
 	tiered  *cache.Tiered
 	done    chan struct{}
@@ -85,6 +102,9 @@ func StartOrigin(ctx context.Context, layout Layout, blob, results store.Blob, t
 		return nil, err
 	}
 	cfg.Catalog.Poll = 0
+	if layout.PatientRenders {
+		cfg.Transform.QueueWait = 0
+	}
 	cfg.Origin.RoutingPoll = 0
 	tokenFile := filepath.Join(tmpDir, "admin-token")
 	if err := os.WriteFile(tokenFile, []byte(AdminToken+"\n"), 0o600); err != nil {
@@ -124,7 +144,9 @@ func StartOrigin(ctx context.Context, layout Layout, blob, results store.Blob, t
 	if err != nil {
 		return nil, err
 	}
-	o.URL = "http://" + ln.Addr().String()
+	o.Addr = ln.Addr().String()
+	o.URL = "http://" + o.Addr
+	o.reg = reg
 	go func() {
 		defer close(o.done)
 		_ = o.server.Serve(ln)
@@ -139,4 +161,27 @@ func (o *Origin) Close() {
 	_ = o.server.Shutdown(ctx)
 	<-o.done
 	o.tiered.Close()
+}
+
+// ImageRequests is how many /img requests the origin has answered, from its
+// own edgeshelf_http_requests_total: what reached it past any regional cache.
+func (o *Origin) ImageRequests() int64 {
+	mfs, err := o.reg.Gather()
+	if err != nil {
+		return 0
+	}
+	var n float64
+	for _, mf := range mfs {
+		if mf.GetName() != "edgeshelf_http_requests_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "route" && strings.HasPrefix(l.GetValue(), "/img") {
+					n += m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return int64(n)
 }

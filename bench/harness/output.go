@@ -75,6 +75,9 @@ func (x *RunResult) Label() string {
 
 // Report is report.md.
 func Report(r *Results, plots []string) string {
+	if len(r.PageRuns) > 0 {
+		return PageReport(r, plots)
+	}
 	var b strings.Builder
 	o := r.Options
 	fmt.Fprintf(&b, "# edgeshelf cache-latency benchmark: %s\n\n", o.Scenario)

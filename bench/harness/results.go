@@ -56,6 +56,9 @@ type Results struct {
 	Host     HostInfo     `json:"host"`
 	Options  OptionsJSON  `json:"options"`
 	Runs     []*RunResult `json:"runs"`
+	// PageRuns are the page-views scenario's layouts, priced at Prices.
+	PageRuns []*PageRunResult `json:"page_runs,omitempty"`
+	Prices   *Prices          `json:"prices,omitempty"`
 }
 
 // HostInfo describes the machine.

@@ -40,7 +40,7 @@ func Run(ctx context.Context, opts Options) (*Results, error) {
 	if !slices.Contains(Scenarios, opts.Scenario) {
 		return nil, fmt.Errorf("unknown scenario %q (want %s)", opts.Scenario, strings.Join(Scenarios, ", "))
 	}
-	if opts.Rate <= 0 || opts.Duration <= 0 {
+	if opts.Scenario != "page-views" && (opts.Rate <= 0 || opts.Duration <= 0) {
 		return nil, errors.New("rate and duration must be > 0")
 	}
 	e := &env{opts: opts, stores: map[string]store.Blob{}, started: time.Now(),
@@ -86,6 +86,9 @@ func Run(ctx context.Context, opts Options) (*Results, error) {
 		res.Runs, err = e.growth(ctx)
 	case "cold-start":
 		res.Runs, err = e.coldStart(ctx)
+	case "page-views":
+		res.Prices = &opts.Prices
+		res.PageRuns, err = e.pageViews(ctx)
 	}
 	res.Finished = time.Now().UTC()
 	return res, err

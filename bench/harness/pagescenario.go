@@ -1,0 +1,235 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/edgeshelf/edgeshelf/store"
+)
+
+// PageRunResult is one layout under the product-page workload, measured
+// in steady state.
+type PageRunResult struct {
+	Layout     string  `json:"layout"`
+	Topology   string  `json:"topology"`
+	L1Bytes    int64   `json:"l1_bytes"`
+	Regional   bool    `json:"regional"`
+	L2         bool    `json:"l2"`
+	SKUs       int     `json:"skus_on_sale"`
+	CatalogSKU int     `json:"catalog_skus"` // with the SKUs churn brings in
+	PageRate   float64 `json:"page_rate"`    // page views per second, measured phase
+	Capacity   float64 `json:"capacity_pages_per_s,omitempty"`
+
+	WarmRequests int       `json:"warm_requests"`
+	Settled      bool      `json:"settled"`
+	WarmWindows  []float64 `json:"warm_window_hit_ratios"`
+
+	Pages, PagesOK, PagesDropped int64
+	Requests, OK, Errors         int64
+	ImagesPerPage                float64            `json:"images_per_page"`
+	Tiers                        map[string]int64   `json:"tiers"`
+	HitRatio                     map[string]float64 `json:"hit_ratio"`
+	CacheHitRatio                float64            `json:"cache_hit_ratio"`
+	EdgeRequests                 int64              `json:"edge_requests"`   // sent by the edge, measured phase
+	OriginRequests               int64              `json:"origin_requests"` // answered by the origin, measured phase
+	RequestLatency               Latency            `json:"request_latency_ms"`
+	PageLatency                  Latency            `json:"page_complete_ms"`
+	PageCDF                      []CDFPoint         `json:"page_cdf"`
+	S3Gets, S3Puts, OriginBytes  int64
+	CPUSeconds                   float64          `json:"cpu_seconds"`
+	Cost                         Cost             `json:"cost_per_million_pages"`
+	Failures                     map[string]int64 `json:"failures,omitempty"`
+	Accepts, Devices             map[string]int64 `json:"-"`
+}
+
+// pageViews runs the product-page workload over every layout.
+func (e *env) pageViews(ctx context.Context) ([]*PageRunResult, error) {
+	po := e.opts.Pages
+	layouts, err := e.layouts()
+	if err != nil {
+		return nil, err
+	}
+	// Enough SKUs for the churn of the longest run: warm-up plus measured.
+	maxPages := (po.MaxWarm+po.Measured)/2 + 1
+	days := 0
+	if po.DayPages > 0 {
+		days = maxPages/po.DayPages + 1
+	}
+	c, err := GenerateCatalog(e.opts.DemoDir, e.opts.SKUs+days*po.ChurnSKUs, e.opts.MaxViews)
+	if err != nil {
+		return nil, err
+	}
+	e.say("page-views: %d layouts × (≤ %d warm-up + %d measured requests); %s", len(layouts), po.MaxWarm, po.Measured, wallTimeNote(po, len(layouts)))
+	var out []*PageRunResult
+	for _, l := range layouts {
+		pr, err := e.pageLayout(ctx, c, l)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, pr)
+	}
+	return out, nil
+}
+
+// pageLayout starts the layout's stack and runs probe, warm-up and the
+// measured phase on it.
+func (e *env) pageLayout(ctx context.Context, c *Catalog, l Layout) (*PageRunResult, error) {
+	l.PatientRenders = true
+	orig, err := e.originals(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	counters := &StoreCounters{}
+	var results *DelayBlob
+	if l.L2 {
+		r, err := e.newResults(ctx)
+		if err != nil {
+			return nil, err
+		}
+		results = NewDelayBlob(r, e.opts.S3Latency, e.opts.S3Jitter, counters)
+	}
+	o, err := StartOrigin(ctx, l, NewDelayBlob(orig, e.opts.S3Latency, e.opts.S3Jitter, counters), nilIfNone(results), e.tmp, e.log)
+	if err != nil {
+		return nil, err
+	}
+	defer o.Close()
+	st, err := e.startStack(ctx, l, o)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	pr := &PageRunResult{Layout: l.Name, Topology: Topology(l), L1Bytes: l.L1Bytes, Regional: l.Regional, L2: l.L2,
+		SKUs: e.opts.SKUs, CatalogSKU: len(c.SKUs)}
+	g := newPageGen(c, e.opts.SKUs, e.opts.Locales, e.opts.Pages, e.opts.ZipfS, e.opts.Seed)
+	ph := pagePhases{e: e, g: g, base: st.URL, pr: pr}
+	if err := ph.rate(ctx); err != nil {
+		return nil, err
+	}
+	ph.warm(ctx)
+	m := newMeter(counters, &o.Renders)
+	m.mark()
+	req0 := o.ImageRequests()
+	lr := ph.run(ctx, ph.pagesFor(e.opts.Pages.Measured), 0)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	pr.OriginRequests = o.ImageRequests() - req0
+	d := counters.Snapshot().Sub(m.calls0)
+	pr.S3Gets, pr.S3Puts, pr.CPUSeconds = d.Gets, d.Puts, (cpuTime() - m.cpu0).Seconds()
+	fillPageRun(pr, lr, e.opts.Prices)
+	e.say("  %-12s %5.1f pages/s  page p50 %7.1f ms  p99 %7.1f ms  request p99 %7.1f ms  hits %.2f (regional %.2f)  origin saw %d of %d  $%.2f/M pages",
+		pr.Layout, pr.PageRate, pr.PageLatency.P50, pr.PageLatency.P99, pr.RequestLatency.P99, pr.CacheHitRatio, pr.HitRatio["regional"],
+		pr.OriginRequests, pr.EdgeRequests, pr.Cost.USD)
+	return pr, nil
+}
+
+// nilIfNone keeps a nil *DelayBlob from becoming a non-nil store.Blob.
+func nilIfNone(d *DelayBlob) store.Blob {
+	if d == nil {
+		return nil
+	}
+	return d
+}
+
+type pagePhases struct {
+	e    *env
+	g    *pageGen
+	base string
+	pr   *PageRunResult
+}
+
+// pagesFor draws page views until they hold at least requests images.
+func (ph *pagePhases) pagesFor(requests int) []Page {
+	var out []Page
+	for n := 0; n < requests; n += len(out[len(out)-1].URLs) {
+		out = append(out, ph.g.next(ph.base, ph.e.opts.URLTemplate))
+	}
+	return out
+}
+
+func (ph *pagePhases) run(ctx context.Context, pages []Page, window int) *PageLoadResult {
+	return RunPages(ctx, PageLoadConfig{Pages: pages, Rate: ph.pr.PageRate, Conns: ph.e.opts.Pages.Conns,
+		MaxPages: max(ph.e.opts.MaxInFlight/max(ph.e.opts.Pages.Conns, 1), 1), Timeout: ph.e.opts.Timeout}, window)
+}
+
+// rate is --page-rate, or 70 % of what a short closed-loop probe (8 pages
+// in flight) completes per second on this layout.
+func (ph *pagePhases) rate(ctx context.Context) error {
+	if r := ph.e.opts.Pages.Rate; r > 0 {
+		ph.pr.PageRate = r
+		return nil
+	}
+	lr := RunPages(ctx, PageLoadConfig{Pages: ph.pagesFor(ph.e.opts.Pages.SteadyWindow), Conns: ph.e.opts.Pages.Conns,
+		MaxPages: 8, Timeout: ph.e.opts.Timeout}, 0)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ph.pr.Capacity = float64(lr.PagesOK) / max(lr.Elapsed.Seconds(), 1e-3)
+	ph.pr.PageRate = max(0.7*ph.pr.Capacity, 0.5)
+	po := ph.e.opts.Pages
+	po.Rate = ph.pr.PageRate
+	ph.e.say("  %-12s capacity probe: %.1f pages/s closed loop → %.1f pages/s open loop; %s", ph.pr.Layout, ph.pr.Capacity, ph.pr.PageRate, wallTimeNote(po, 1))
+	return nil
+}
+
+// warm sends windows of SteadyWindow requests until two consecutive
+// windows' hit ratios differ by less than SteadyDelta, or MaxWarm requests.
+func (ph *pagePhases) warm(ctx context.Context) {
+	po := ph.e.opts.Pages
+	for ph.pr.WarmRequests < po.MaxWarm && ctx.Err() == nil {
+		lr := ph.run(ctx, ph.pagesFor(po.SteadyWindow), 0)
+		ph.pr.WarmRequests += int(lr.Requests)
+		ph.pr.WarmWindows = append(ph.pr.WarmWindows, hitRatioOf(lr.Tiers, lr.OK))
+		if settled(ph.pr.WarmWindows, po.SteadyDelta) {
+			ph.pr.Settled = true
+			return
+		}
+	}
+}
+
+func hitRatioOf(tiers map[string]int64, ok int64) float64 {
+	var h int64
+	for _, t := range cacheTiers {
+		h += tiers[t]
+	}
+	return ratio(h, ok)
+}
+
+func fillPageRun(pr *PageRunResult, lr *PageLoadResult, prices Prices) {
+	pr.Pages, pr.PagesOK, pr.PagesDropped = lr.Pages, lr.PagesOK, lr.PagesDropped
+	pr.Requests, pr.OK, pr.Errors, pr.EdgeRequests = lr.Requests, lr.OK, lr.Errors, lr.Requests
+	pr.ImagesPerPage = ratio(lr.Requests, lr.Pages)
+	pr.Tiers, pr.HitRatio = map[string]int64{}, map[string]float64{}
+	for _, t := range TierNames {
+		pr.Tiers[t] = lr.Tiers[t]
+		pr.HitRatio[t] = ratio(lr.Tiers[t], lr.OK)
+		if t != "regional" {
+			pr.OriginBytes += lr.TierBytes[t]
+		}
+	}
+	pr.CacheHitRatio = hitRatioOf(lr.Tiers, lr.OK)
+	pr.RequestLatency = histSummary(lr.ReqHist)
+	pr.PageLatency = histSummary(lr.PageHist)
+	pr.PageCDF = (&LoadResult{Hist: lr.PageHist}).CDF()
+	pr.Accepts, pr.Devices, pr.Failures = lr.Accepts, lr.Devices, lr.Failures
+	pr.Cost = costPerMillion(prices, lr.Pages, pr.S3Gets, pr.S3Puts, pr.OriginBytes, pr.CPUSeconds)
+}
+
+func histSummary(h *hdrhistogram.Histogram) Latency {
+	return (&LoadResult{Hist: h}).Summary()
+}
+
+// wallTimeNote predicts the run's wall time from the page rate and the
+// mean page (3.4 images: the device mix over the demo's views).
+func wallTimeNote(po PageOptions, layouts int) string {
+	if po.Rate <= 0 {
+		return "the rate comes from each layout's capacity probe, so the time is printed per layout after it"
+	}
+	const imagesPerPage = 3.4
+	worst := time.Duration(float64(layouts*(po.MaxWarm+po.Measured)) / (po.Rate * imagesPerPage) * float64(time.Second))
+	best := time.Duration(float64(layouts*(2*po.SteadyWindow+po.Measured)) / (po.Rate * imagesPerPage) * float64(time.Second))
+	return fmt.Sprintf("at %.1f pages/s this takes %s – %s (settling fast – never)", po.Rate, best.Round(time.Second), worst.Round(time.Second))
+}
