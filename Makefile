@@ -20,12 +20,15 @@ FUZZTIME ?= 30s
 # libvips-tools: the vips CLI, which the golden tests use as a reference.
 APT_PACKAGES := libvips-dev libvips-tools pkg-config
 CHROMIUM_PACKAGES := chromium chromium-driver
+# nginx: the regional HTTP cache the bench harness runs in its regional layouts
+# (bench/harness/nginx.go; the harness starts it itself, not the system service).
+NGINX_PACKAGES := nginx
 # The tests run this versitygw; point it at a missing file to check that CI
 # fails, rather than skips, without one (CHROMIUM_BIN does the same for chromium).
 VERSITYGW_BIN ?= $(BIN)/versitygw
 CONSOLE_MODULES := console/web/node_modules/.package-lock.json
 
-.PHONY: all run test lint vulncheck bench fuzz tools vips build clean demo config-table k8s-check bench-report console console-deps chromium screenshots soak soak-flap bench-sim
+.PHONY: all run test lint vulncheck bench fuzz tools vips build clean demo config-table k8s-check bench-report console console-deps chromium screenshots soak soak-flap bench-sim bench-regional nginx
 
 all: lint test
 
@@ -44,7 +47,7 @@ build: vips
 # console-deps, not console: the test rebuilds into a temporary directory and
 # fails when the committed console/dist differs, which a rebuild in place
 # would hide.
-test: vips $(BIN)/versitygw console-deps chromium
+test: vips $(BIN)/versitygw console-deps chromium nginx
 	VERSITYGW_BIN=$(VERSITYGW_BIN) $(GO) test -race -count=1 -timeout 30m ./...
 
 ## lint: gofmt, go vet, golangci-lint and govulncheck (pinned)
@@ -122,7 +125,7 @@ $(CONSOLE_MODULES): console/web/package.json console/web/package-lock.json
 
 ## screenshots: regenerate docs/img/console-*.png from the browser test
 screenshots: vips chromium
-	UPDATE_SCREENSHOTS=1 $(GO) test -count=1 -run TestConsoleInBrowser ./console/
+	UPDATE_SCREENSHOTS=1 $(GO) test -count=1 -run 'TestConsoleInBrowser|TestStockingPanelInBrowser' ./console/
 
 ## chromium: install Debian's chromium and chromium-driver when missing (browser tests)
 chromium:
@@ -131,6 +134,15 @@ chromium:
 	  SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq; \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(CHROMIUM_PACKAGES); \
+	fi
+
+## nginx: install Debian's nginx when missing (the bench's regional cache)
+nginx:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+	  echo "nginx not found: installing $(NGINX_PACKAGES) with apt"; \
+	  SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(NGINX_PACKAGES); \
 	fi
 
 ## vips: install libvips-dev and the vips CLI (libvips-tools) with apt when either is missing
@@ -161,6 +173,16 @@ BENCH_FLAGS ?= --scenario tiers --catalog generated --skus 300 --rate 15 --durat
 bench-report: vips $(BIN)/versitygw
 	VERSITYGW_BIN=$(VERSITYGW_BIN) $(GO) run ./bench $(BENCH_FLAGS)
 
+## bench-regional: the product-page report (issue #19, bench/README.md "Regional cache") into
+## bench/results/<timestamp>/: layouts none, regional (nginx), l1, l1+l2, regional+l1, each warmed
+## to a steady hit ratio then 20,000 measured requests at 70 % of its probed capacity; page-complete
+## p50/p99, cost per million page views and a recommendation. The run prints its expected wall time first.
+# The committed report: REGIONAL_SKUS=1000 and 10000, run twice on a quiet machine.
+REGIONAL_SKUS ?= 1000
+REGIONAL_FLAGS ?= --scenario page-views --skus $(REGIONAL_SKUS) --s3-latency 20ms --s3-jitter 5ms --region-latency 15ms --region-jitter 3ms --origin-latency 30ms --origin-jitter 5ms --page-requests 20000
+bench-regional: vips nginx $(BIN)/versitygw
+	VERSITYGW_BIN=$(VERSITYGW_BIN) $(GO) run ./bench $(REGIONAL_FLAGS)
+
 ## bench-sim: the cache trace simulator (bench/README.md, "Trace simulator") into
 ## bench/results/<timestamp>-sim/: policies × budgets on Zipf, product-page, churn and scan
 ## traces with the offline bounds, PASS/FAIL lines for issue #17, and the same traffic
@@ -170,6 +192,30 @@ bench-report: vips $(BIN)/versitygw
 SIM_FLAGS ?= --vs-origin --vs-trace product-page --vs-skus 100 --vs-requests 4000
 bench-sim: vips
 	$(GO) run ./bench/sim/cmd $(SIM_FLAGS)
+
+.PHONY: bench-replicas
+## bench-replicas: issue #18's figures with three origin processes on one versitygw: renders per
+## 1,000 Zipf requests with 3 replicas vs 1, and peer-hit latency at half load (L1 hits beside)
+# ~2 min on 2 cores; figures are only meaningful on an otherwise idle machine.
+bench-replicas: vips $(BIN)/versitygw
+	PEERBENCH=1 VERSITYGW_BIN=$(VERSITYGW_BIN) $(GO) test -count=1 -run TestPeersBench -v ./cmd/edgeshelf
+
+.PHONY: bench-peers
+## bench-peers: edgeshelf vs imgproxy side by side (issue #16) into bench/results/<timestamp>-peers/:
+## 64 generated 6 MP originals, caches off, q80 / WebP effort 4 / AVIF speed 8 on both, -c8,
+## rounds alternating the servers; steady state, product-page and cold-original workloads.
+## IMGPROXY_BIN=path uses an imgproxy you have; otherwise it is built into bin/peers/ with
+## $(PEERS_DIR)/build-imgproxy.sh (cold ~10-12 min on 2 cores, once).
+# ~16 min with the defaults; PEERS_FLAGS='--rounds 2 --duration 8s' for a quicker look.
+PEERS_DIR ?= $(CURDIR)/../shared/peers
+IMGPROXY_BIN ?= $(BIN)/peers/imgproxy
+PEERS_FLAGS ?=
+bench-peers: build $(IMGPROXY_BIN)
+	$(GO) run ./bench/peers/cmd --edgeshelf-bin $(BIN)/edgeshelf --imgproxy-bin $(IMGPROXY_BIN) $(PEERS_FLAGS)
+
+$(IMGPROXY_BIN):
+	@test -x $(PEERS_DIR)/build-imgproxy.sh || { echo "no $(PEERS_DIR)/build-imgproxy.sh: set IMGPROXY_BIN to an imgproxy binary or PEERS_DIR to the peers directory" >&2; exit 1; }
+	$(PEERS_DIR)/build-imgproxy.sh $(dir $@)
 
 ## soak: the built binary under mixed traffic for ~5 min over versitygw; fails when RSS or
 ## goroutines grow ≥ 5 % after the warm-up or RSS tops the L1 budget + 300 MiB (bench/soak)

@@ -151,6 +151,9 @@ func (t *Tiered) Purge(ctx context.Context, sku string) (map[string]int, error) 
 	if t.l2 != nil {
 		purge(FromL2, t.l2)
 	}
+	if t.hot != nil {
+		out["hot"] = t.hot.purge(sku)
+	}
 	return out, errors.Join(errs...)
 }
 

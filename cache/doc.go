@@ -15,4 +15,9 @@
 // indexes its keys by SKU so a purge visits only that SKU's keys. A shadow
 // (shadow.go) replays a hash sample of the traffic through the same policy
 // at ½×, 1× and 2× the budget, so an operator can size L1 from live traffic.
+//
+// With Peers (peer.go; package cluster implements it), a miss of a key
+// another replica of the region owns asks that owner between L1 and L2: one
+// render per key per region, and the owner's answer is not kept in this
+// L1, except the hottest keys in a small hot cache beside it.
 package cache

@@ -43,6 +43,11 @@ type TieredConfig struct {
 	// AccessTrace, when set, is a file that gets one line per access (see
 	// accessTrace), for the trace simulator in bench/sim.
 	AccessTrace string
+	// Peers, when set, fills L1 misses of keys another replica owns from
+	// that owner (peer.go); HotBytes is the budget of local copies of the
+	// hottest of them (0: none).
+	Peers    Peers
+	HotBytes int64
 }
 
 // Validate checks the configuration.
@@ -71,6 +76,8 @@ type Tiered struct {
 	m       *metrics
 	top     topKeys // the most requested keys, for the operator console
 	trace   *accessTrace
+	peers   Peers
+	hot     *hotCache // nil without peers
 }
 
 // NewTiered builds the chain cfg describes.
@@ -82,9 +89,14 @@ func NewTiered(cfg TieredConfig) (*Tiered, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	t := &Tiered{l1: cfg.L1, l2: cfg.L2, log: log, timeout: cfg.BackfillTimeout, m: newMetrics(cfg.Registry)}
+	t := &Tiered{l1: cfg.L1, l2: cfg.L2, log: log, timeout: cfg.BackfillTimeout, m: newMetrics(cfg.Registry), peers: cfg.Peers}
 	t.bf.init()
 	var err error
+	if cfg.Peers != nil {
+		if t.hot, err = newHotCache(cfg.HotBytes); err != nil {
+			return nil, err
+		}
+	}
 	if t.trace, err = openAccessTrace(cfg.AccessTrace, cfg.Registry); err != nil {
 		return nil, err
 	}
@@ -96,7 +108,7 @@ func NewTiered(cfg TieredConfig) (*Tiered, error) {
 
 // New builds the tiers cfg asks for: L1 when L1Bytes > 0, and L2 over blob
 // (bounded by cfg.L2MaxEntryBytes) when cfg.L2 is set.
-func New(cfg Config, blob store.Blob, log *slog.Logger, reg prometheus.Registerer) (*Tiered, error) {
+func New(cfg Config, blob store.Blob, log *slog.Logger, reg prometheus.Registerer, opts ...Option) (*Tiered, error) {
 	tc := TieredConfig{BackfillTimeout: cfg.BackfillTimeout, Log: log, Registry: reg, AccessTrace: cfg.AccessTrace}
 	if cfg.L1Bytes > 0 {
 		l1, err := NewMemoryWith(int64(cfg.L1Bytes), cfg.Policy)
@@ -112,8 +124,16 @@ func New(cfg Config, blob store.Blob, log *slog.Logger, reg prometheus.Registere
 		}
 		tc.L2 = b
 	}
+	for _, o := range opts {
+		o(&tc)
+	}
 	return NewTiered(tc)
 }
+
+// HasL2 reports whether the chain writes to a shared tier in the store:
+// without one, nothing the origin derives (results, source pyramids) is
+// written there.
+func (t *Tiered) HasL2() bool { return t.l2 != nil }
 
 // MemoryStats is the memory tier's fill; false without an L1.
 func (t *Tiered) MemoryStats() (MemoryStats, bool) {
@@ -131,7 +151,10 @@ func (t *Tiered) Lookup(key string) (*Entry, bool) {
 	}
 	e, err := t.l1.Get(context.Background(), key)
 	if err != nil {
-		return nil, false
+		var ok bool
+		if e, ok = t.hot.get(key); !ok { // a hot key another replica owns
+			return nil, false
+		}
 	}
 	t.m.hit(FromL1, e)
 	t.top.note(key, FromL1, e)
@@ -185,6 +208,9 @@ func (t *Tiered) fill(ctx context.Context, key string, gen uint64, render Render
 		if e, _ := t.read(ctx, FromL1, t.l1, key); e != nil {
 			return e, FromL1, nil
 		}
+	}
+	if e, ok := t.fromPeer(ctx, key); ok {
+		return e, FromPeer, nil
 	}
 	var tierErr error
 	if t.l2 != nil {

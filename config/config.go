@@ -16,11 +16,13 @@ import (
 
 	"github.com/edgeshelf/edgeshelf/cache"
 	"github.com/edgeshelf/edgeshelf/catalog"
+	"github.com/edgeshelf/edgeshelf/cluster"
 	"github.com/edgeshelf/edgeshelf/origin"
 	"github.com/edgeshelf/edgeshelf/routing"
 	"github.com/edgeshelf/edgeshelf/routing/carrierhealth"
 	"github.com/edgeshelf/edgeshelf/routing/decisionlog"
 	"github.com/edgeshelf/edgeshelf/routing/expansion"
+	"github.com/edgeshelf/edgeshelf/stocking/fromstore"
 	"github.com/edgeshelf/edgeshelf/store/s3"
 	"github.com/edgeshelf/edgeshelf/transform"
 )
@@ -39,6 +41,8 @@ type Config struct {
 	Carriers  carrierhealth.Config
 	Decisions decisionlog.Config
 	Expansion expansion.Config
+	Stocking  fromstore.Config
+	Peers     cluster.Config
 	Log       LogConfig
 }
 
@@ -81,7 +85,7 @@ func (c StoreConfig) Validate() error {
 
 // Validate runs every part's Validate.
 func (c *Config) Validate() error {
-	for _, v := range []interface{ Validate() error }{c.Store, c.Origin, c.Cache, c.Transform, c.Catalog, c.Routing, c.Carriers, c.Decisions, c.Expansion, c.Log} {
+	for _, v := range []interface{ Validate() error }{c.Store, c.Origin, c.Cache, c.Transform, c.Catalog, c.Routing, c.Carriers, c.Decisions, c.Expansion, c.Stocking, c.Peers, c.Log} {
 		if err := v.Validate(); err != nil {
 			return err
 		}
@@ -115,6 +119,8 @@ type Command struct {
 var (
 	Serve           = Command{Name: "serve", Usage: "[flags]"}
 	ReportExpansion = Command{Name: "report expansion", Usage: "[flags]", Reads: inGroups("Store", "Expansion")}
+	ReportStocking  = Command{Name: "report stocking", Usage: "[flags]", Reads: inGroups("Store", "Stocking")}
+	ImportOrders    = Command{Name: "import orders", Usage: "[flags] FILE", Reads: inGroups("Store")}
 	Sign            = Command{Name: "sign", Usage: "[flags] URL", Reads: withEnv("SIGNING_KEY_FILE", "SIGNATURE_BYTES")}
 )
 

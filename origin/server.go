@@ -25,6 +25,7 @@ import (
 	"github.com/edgeshelf/edgeshelf/routing/decisionlog"
 	"github.com/edgeshelf/edgeshelf/routing/expansion"
 	"github.com/edgeshelf/edgeshelf/routing/rulestore"
+	"github.com/edgeshelf/edgeshelf/stocking/fromstore"
 	"github.com/edgeshelf/edgeshelf/store"
 )
 
@@ -59,6 +60,9 @@ type Deps struct {
 	// Expansion holds the expansion report's thresholds; zero means the
 	// defaults.
 	Expansion expansion.Config
+	// Stocking holds the stocking report's settings; zero means the
+	// defaults.
+	Stocking fromstore.Config
 }
 
 // Server is the fiber app with its dependencies.
@@ -188,7 +192,7 @@ func (s *Server) routes() error {
 	}).Register(s.app)
 	s.admin, err = admin.New(admin.Config{DeltaEThreshold: cfg.DeltaEThreshold, SignPresets: cfg.SignPresets}, admin.Deps{
 		Variants: s.variants, Catalog: s.Catalog, Store: s.storeHealth, Router: s.Router, Rules: s.Rules,
-		Carriers: s.Carriers, Expansion: s.Expansion, Signer: s.signer, Log: s.log, Replica: s.replica,
+		Carriers: s.Carriers, Expansion: s.Expansion, Stocking: s.Stocking, Signer: s.signer, Log: s.log, Replica: s.replica,
 	})
 	if err != nil {
 		return err
@@ -220,6 +224,10 @@ func (s *Server) ServeAdmin(ln net.Listener) error {
 
 // Signer is the URL signer, nil when signing is off.
 func (s *Server) Signer() *signing.Signer { return s.signer }
+
+// Variants is the variant service (the peer listener fills keys for
+// other replicas through it).
+func (s *Server) Variants() *variant.Service { return s.variants }
 
 // App exposes the fiber app (tests use App().Test).
 func (s *Server) App() *fiber.App { return s.app }

@@ -41,6 +41,10 @@ type Config struct {
 	AutoQualityEncodes  int     `env:"AUTO_QUALITY_ENCODES" envDefault:"5" help:"trial encodes q=auto's search may make per variant (1-8), each decoded and measured; the choice is then cached per original, geometry, format and look"`
 	AutoQualityDeltaE   float64 `env:"AUTO_QUALITY_DELTA_E" envDefault:"1" help:"q=auto: how much farther (CIEDE2000) the encoded swatch may be from its declared colour than the unencoded variant's swatch is"`
 	AutoQualityMinScore float64 `env:"AUTO_QUALITY_MIN_SCORE" envDefault:"0.995" help:"q=auto: lowest MS-SSIM (on CIE L*, 1 = identical) the encoded variant may score against its unencoded pixels"`
+	// The source pyramid (pyramid.go); the ratio and PyramidVersion are in
+	// the key, the memory budget changes no bytes.
+	PyramidMinRatio float64       `env:"PYRAMID_MIN_RATIO" envDefault:"2" help:"a variant miss renders from the smallest source-pyramid level (upright 512/1024/2048 px mezzanines made from one decode of the original) holding at least this many times the variant's pixels; larger variants use the original; 0 turns the pyramid off"`
+	PyramidBytes    bytesize.Size `env:"PYRAMID_BYTES" envDefault:"128MiB" help:"memory kept for hot source-pyramid levels (their L2 copies live under pyramids/ in the store)"`
 }
 
 // Defaults is the configuration with every setting at its default, for
@@ -88,6 +92,8 @@ func (c Config) Validate() error {
 		{c.AutoQualityFloor > 0 && c.AutoQualityFloor <= 1, "AUTO_QUALITY_FLOOR", "must be within 0..1 (0 excluded)"},
 		{c.AutoQualityEncodes >= 1 && c.AutoQualityEncodes <= 8, "AUTO_QUALITY_ENCODES", "must be within 1..8"},
 		{c.AutoQualityDeltaE >= 0 && c.AutoQualityDeltaE <= 100, "AUTO_QUALITY_DELTA_E", "must be within 0..100"},
+		{c.PyramidMinRatio == 0 || c.PyramidMinRatio >= 1, "PYRAMID_MIN_RATIO", "must be 0 (off) or ≥ 1"},
+		{c.PyramidBytes >= 0, "PYRAMID_BYTES", "must be ≥ 0"},
 		{c.AutoQualityMinScore > 0 && c.AutoQualityMinScore <= 1, "AUTO_QUALITY_MIN_SCORE", "must be within 0..1 (0 excluded)"},
 	}
 	for _, ch := range checks {

@@ -74,5 +74,11 @@ func (c Config) EffectiveSettings(spec Spec) string {
 	if c.SRGBProfile == SRGBProfileOmit && n.Format != AVIF { // an untagged sRGB variant
 		b.WriteString(";srgb-profile=omit")
 	}
+	if c.PyramidMinRatio > 0 { // which mezzanine a variant renders from
+		b.WriteString(";pyramid=")
+		b.WriteString(PyramidVersion)
+		b.WriteString("@")
+		b.WriteString(strconv.FormatFloat(c.PyramidMinRatio, 'g', -1, 64))
+	}
 	return b.String()
 }

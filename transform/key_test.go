@@ -33,7 +33,7 @@ var settingEffect = map[string][]Format{
 	"MallocArenas":    nil,
 	"MallocTrim":      nil,
 	"SRGBProfile":     {JPEG, WebP, PNG}, // sRGB AVIF is tagged by CICP either way
-	"VipsVector":      allFormats, // liborc's SIMD paths round differently
+	"VipsVector":      allFormats,        // liborc's SIMD paths round differently
 	// The gamut thresholds decide whether a P3 locale's variant is rendered
 	// in P3 or shares the sRGB one; that decision is in the key as the
 	// resolved look (space and profile: TestGamutDecisionInKey), so the
@@ -46,6 +46,11 @@ var settingEffect = map[string][]Format{
 	"AutoQualityEncodes":  nil,
 	"AutoQualityDeltaE":   nil,
 	"AutoQualityMinScore": nil,
+	// Which mezzanine a variant renders from moves its pixels slightly
+	// (within ΔE2000 0.3: TestPyramidFidelity); the memory budget only
+	// decides where the same mezzanine is read from.
+	"PyramidMinRatio": allFormats,
+	"PyramidBytes":    nil,
 }
 
 // bumped is cfg with one field changed to another value of its type.

@@ -19,6 +19,10 @@ func TestCommandHelp(t *testing.T) {
 			[]string{"-store", "-l1-bytes", "-listen", "-expansion-weeks"}, nil},
 		{[]string{"report", "expansion", "--help"}, "Usage: edgeshelf report expansion [flags]",
 			[]string{"-store", "-s3-endpoint", "-expansion-weeks"}, []string{"-listen", "-l1-bytes", "-quality-jpeg", "-signing-key-file"}},
+		{[]string{"report", "stocking", "--help"}, "Usage: edgeshelf report stocking [flags]",
+			[]string{"-store", "-stocking-service-level", "-stocking-max-skus-per-hub"}, []string{"-listen", "-expansion-weeks"}},
+		{[]string{"import", "orders", "--help"}, "Usage: edgeshelf import orders [flags] FILE",
+			[]string{"-store"}, []string{"-listen", "-stocking-service-level"}},
 		{[]string{"sign", "--help"}, "Usage: edgeshelf sign [flags] URL",
 			[]string{"-signing-key-file", "-signature-bytes"}, []string{"-store", "-listen", "-l1-bytes"}},
 	} {

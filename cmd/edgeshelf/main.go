@@ -5,6 +5,8 @@
 //	edgeshelf config            print the configuration table (Markdown)
 //	edgeshelf sign [flags] URL  print URL signed with the first key of --signing-key-file
 //	edgeshelf report expansion  print the expansion report from the store's decision log
+//	edgeshelf report stocking   print the stocking plan and delivery telemetry from the store
+//	edgeshelf import orders FILE  store a Shopify order export for the stocking report
 package main
 
 import (
@@ -26,6 +28,7 @@ import (
 
 	"github.com/edgeshelf/edgeshelf/cache"
 	"github.com/edgeshelf/edgeshelf/catalog"
+	"github.com/edgeshelf/edgeshelf/cluster"
 	"github.com/edgeshelf/edgeshelf/config"
 	"github.com/edgeshelf/edgeshelf/origin"
 	"github.com/edgeshelf/edgeshelf/origin/signing"
@@ -65,8 +68,11 @@ func run(args, environ []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, config.Markdown())
 		return 0
 	case "report":
+		if len(args) > 0 && args[0] == "stocking" {
+			return reportStockingCommand(args[1:], environ, stdout, stderr)
+		}
 		if len(args) == 0 || args[0] != "expansion" {
-			fmt.Fprintln(stderr, "usage: edgeshelf report expansion [--store DIR|s3://bucket/prefix] [--expansion-weeks N] [flags]")
+			fmt.Fprintln(stderr, "usage: edgeshelf report expansion|stocking [--store DIR|s3://bucket/prefix] [flags]")
 			return 2
 		}
 		if err := reportExpansion(args[1:], environ, stdout, stderr); err != nil {
@@ -97,8 +103,10 @@ func run(args, environ []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintln(stdout, signed)
 		return 0
+	case "import":
+		return importCommand(args, environ, stdout, stderr)
 	default:
-		fmt.Fprintf(stderr, "edgeshelf: unknown command %q (want serve, version, config, sign or report)\n", cmd)
+		fmt.Fprintf(stderr, "edgeshelf: unknown command %q (want serve, version, config, sign, report or import)\n", cmd)
 		return 2
 	}
 }
@@ -148,7 +156,7 @@ func serve(args, environ []string, stderr io.Writer) error {
 		return fmt.Errorf("starting libvips: %w", err)
 	}
 	defer transform.Shutdown()
-	p, err := build(ctx, cfg, log)
+	p, err := build(ctx, cfg, log, podIPOf(environ))
 	if err != nil {
 		return err
 	}
@@ -161,7 +169,7 @@ func serve(args, environ []string, stderr io.Writer) error {
 		Catalog: p.catalog, Store: p.blob, Renderer: p.renderer, Cache: p.cache,
 		Registry: p.registry, Log: log, Version: versionString(),
 		Router: p.rules.Engine(), Rules: p.rules,
-		Carriers: p.carriers, Decisions: p.decisions, Expansion: cfg.Expansion,
+		Carriers: p.carriers, Decisions: p.decisions, Expansion: cfg.Expansion, Stocking: cfg.Stocking,
 	})
 	if err != nil {
 		return err
@@ -179,11 +187,12 @@ type parts struct {
 	rules     *rulestore.Store
 	carriers  *carrierhealth.Monitor
 	decisions *decisionlog.Writer
+	cluster   *cluster.Cluster // nil without peers
 }
 
 // build opens the store, loads the catalog and rules and starts their
 // pollers and the carrier probes on ctx.
-func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*parts, error) {
+func build(ctx context.Context, cfg *config.Config, log *slog.Logger, podIP string) (*parts, error) {
 	p := &parts{registry: prometheus.NewRegistry()}
 	var err error
 	if p.blob, err = openStore(ctx, cfg.Store); err != nil {
@@ -196,7 +205,11 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*parts, e
 	if p.renderer, err = transform.New(cfg.Transform); err != nil {
 		return nil, err
 	}
-	if p.cache, err = cache.New(cfg.Cache, p.blob, log, p.registry); err != nil {
+	peerOpts, err := p.buildPeers(ctx, cfg, podIP, log)
+	if err != nil {
+		return nil, err
+	}
+	if p.cache, err = cache.New(cfg.Cache, p.blob, log, p.registry, peerOpts...); err != nil {
 		return nil, err
 	}
 	p.rules, err = rulestore.New(ctx, rulestore.Options{
@@ -248,8 +261,13 @@ func listenAndServe(ctx context.Context, cfg *config.Config, log *slog.Logger, s
 	}
 	log.Info("edgeshelf serving", "listen", "http://"+ln.Addr().String(), "store", cfg.Store.URL,
 		"skus", len(p.catalog.Current().SKUs), "rules_version", p.rules.Engine().Rules().Version(), "version", versionString())
-	errc := make(chan error, 2)
+	errc := make(chan error, 3)
 	go func() { errc <- srv.Serve(ln) }()
+	stopPeers, err := p.servePeers(cfg, srv, log, errc)
+	if err != nil {
+		return err
+	}
+	defer stopPeers()
 	if cfg.Origin.AdminListen != "" {
 		adminLn, err := net.Listen("tcp", cfg.Origin.AdminListen)
 		if err != nil {

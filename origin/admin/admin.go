@@ -19,6 +19,7 @@ import (
 	"github.com/edgeshelf/edgeshelf/routing/carrierhealth"
 	"github.com/edgeshelf/edgeshelf/routing/expansion"
 	"github.com/edgeshelf/edgeshelf/routing/rulestore"
+	"github.com/edgeshelf/edgeshelf/stocking/fromstore"
 	"github.com/edgeshelf/edgeshelf/store"
 )
 
@@ -40,6 +41,7 @@ type Deps struct {
 	Rules     *rulestore.Store
 	Carriers  *carrierhealth.Monitor
 	Expansion expansion.Config
+	Stocking  fromstore.Config
 	Signer    *signing.Signer
 	Log       *slog.Logger
 	// Replica reports what the core tracks (draining, the store's health)
@@ -70,6 +72,12 @@ func New(cfg Config, d Deps) (*Handler, error) {
 	if err := d.Expansion.Validate(); err != nil {
 		return nil, err
 	}
+	if d.Stocking == (fromstore.Config{}) {
+		d.Stocking = fromstore.DefaultConfig()
+	}
+	if err := d.Stocking.Validate(); err != nil {
+		return nil, err
+	}
 	return &Handler{cfg: cfg, Deps: d, variants: d.Variants, log: d.Log}, nil
 }
 
@@ -88,6 +96,7 @@ func (h *Handler) Register(app fiber.Router, admin fiber.Router, adminOnly fiber
 	admin.Get("/warm/:id", h.warmStatus)
 	h.inventoryRoutes(admin)
 	h.fulfilmentRoutes(admin)
+	h.stockingRoutes(admin)
 	h.consoleRoutes(app, admin, adminOnly)
 }
 
@@ -136,6 +145,9 @@ func (h *Handler) purge(c *fiber.Ctx) error {
 	}
 	removed, err := h.variants.Cache().Purge(c.UserContext(), req.SKU)
 	if err != nil {
+		return err
+	}
+	if _, err := h.variants.PurgePyramids(c.UserContext(), req.SKU); err != nil {
 		return err
 	}
 	h.log.Info("purged", "sku", req.SKU, "removed", removed)

@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"bytes"
 	"errors"
 	"net/http"
 	"strconv"
@@ -78,17 +77,9 @@ const maxDeliveries = 10_000
 // {"decision_id", "delivered_at", "cost", "currency"?} or a list of them.
 // 201 means the store has them.
 func (h *Handler) postDeliveries(c *fiber.Ctx) error {
-	var ds []decisionlog.Delivery
-	if bytes.HasPrefix(bytes.TrimSpace(c.Body()), []byte("[")) {
-		if err := httpx.DecodeJSON(c, &ds); err != nil {
-			return err
-		}
-	} else {
-		var d decisionlog.Delivery
-		if err := httpx.DecodeJSON(c, &d); err != nil {
-			return err
-		}
-		ds = []decisionlog.Delivery{d}
+	ds, err := httpx.DecodeOneOrMany[decisionlog.Delivery](c)
+	if err != nil {
+		return err
 	}
 	if len(ds) == 0 || len(ds) > maxDeliveries {
 		return problem.New(http.StatusBadRequest, "invalid_delivery", "send 1 to %d deliveries, got %d", maxDeliveries, len(ds))

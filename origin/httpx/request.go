@@ -90,3 +90,20 @@ func Operator(c *fiber.Ctx) string {
 	}
 	return "token#0"
 }
+
+// DecodeOneOrMany decodes a JSON body that is one object or a list of
+// them (the batch admin endpoints take both) into a list.
+func DecodeOneOrMany[T any](c *fiber.Ctx) ([]T, error) {
+	if bytes.HasPrefix(bytes.TrimSpace(c.Body()), []byte("[")) {
+		var many []T
+		if err := DecodeJSON(c, &many); err != nil {
+			return nil, err
+		}
+		return many, nil
+	}
+	var one T
+	if err := DecodeJSON(c, &one); err != nil {
+		return nil, err
+	}
+	return []T{one}, nil
+}

@@ -12,6 +12,9 @@ import (
 const (
 	statusL1 = "edgeshelf-l1"
 	statusL2 = "edgeshelf-l2"
+	// statusPeer is the replica that owns the key (the cluster's peer
+	// fill): it answered from its own tiers or render.
+	statusPeer = "edgeshelf-peer"
 )
 
 // tierSet is which tiers the origin runs; fixed at start-up.
@@ -59,6 +62,13 @@ func cacheStatus(ts tierSet, src cache.Source, negotiated bool) string {
 		members = append(members, statusL2+"; hit")
 		if ts.l1 {
 			members = append(members, statusL1+fwd)
+		}
+	case cache.FromPeer:
+		// The owner's answer is not stored here (one copy per region), so
+		// L1 forwarded without storing.
+		members = append(members, statusPeer+"; hit")
+		if ts.l1 {
+			members = append(members, statusL1+strings.TrimSuffix(fwd, "; stored"))
 		}
 	case cache.FromRender:
 		if ts.l2 {

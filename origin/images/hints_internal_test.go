@@ -163,6 +163,8 @@ func TestCacheStatus(t *testing.T) {
 		{l2only, cache.FromL2, false, "edgeshelf-l2; hit"},
 		{l2only, cache.FromRender, true, "edgeshelf-l2; fwd=miss; stored"},
 		{tierSet{}, cache.FromRender, false, ""},
+		{both, cache.FromPeer, false, "edgeshelf-peer; hit, edgeshelf-l1; fwd=uri-miss"},
+		{both, cache.FromPeer, true, "edgeshelf-peer; hit, edgeshelf-l1; fwd=miss"},
 	}
 	for _, c := range cases {
 		if got := cacheStatus(c.tiers, c.src, c.negotiated); got != c.want {

@@ -23,6 +23,9 @@ type Renderer interface {
 	// MeasureGamut decides whether a P3 locale needs a P3 variant of an
 	// original (gamut.go).
 	MeasureGamut(ctx context.Context, src []byte) (transform.Gamut, error)
+	// BuildPyramid makes an original's mezzanines from one decode
+	// (pyramid.go).
+	BuildPyramid(ctx context.Context, src []byte) (*transform.Pyramid, error)
 	Config() transform.Config
 }
 
@@ -55,6 +58,8 @@ type Service struct {
 	// alpha remembers which sources have an alpha channel, for fmt=auto.
 	alpha *lru.Cache[string, bool]
 	plans *planMemo
+	// pyramids are the originals' mezzanines small variants render from.
+	pyramids *pyramids
 }
 
 // New builds the service.
@@ -72,6 +77,7 @@ func New(cfg Config, d Deps) (*Service, error) {
 	return &Service{
 		cfg: cfg, deps: d, settings: d.Renderer.Config(), alpha: alpha, plans: newPlanMemo(),
 		colour: newColourReport(cfg.DeltaEThreshold, d.Registry), gamut: newGamutDecisions(d.Registry),
+		pyramids: newPyramids(d.Store, d.Cache.HasL2(), d.Renderer, d.Registry),
 	}, nil
 }
 
@@ -97,7 +103,7 @@ func (s *Service) Get(ctx context.Context, p Plan) (*cache.Entry, cache.Source, 
 	if e, ok := s.deps.Cache.Lookup(p.Key); ok {
 		return e, cache.FromL1, nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.RequestTimeout)
+	ctx, cancel := context.WithTimeout(cache.WithPeerRequest(ctx, p.peerPlan()), s.cfg.RequestTimeout)
 	defer cancel()
 	e, src, err := s.deps.Cache.Get(ctx, p.Key, func(ctx context.Context) (*cache.Entry, error) {
 		return s.render(ctx, p)
@@ -118,11 +124,9 @@ func (s *Service) render(ctx context.Context, p Plan) (*cache.Entry, error) {
 	res, err := s.deps.Renderer.Render(ctx, transform.Request{
 		Spec: p.Spec, Look: p.Look,
 		Load: func(ctx context.Context) ([]byte, string, error) {
-			obj, err := s.source(ctx, p.Orig)
-			if err != nil {
-				return nil, "", err
-			}
-			return obj.Data, obj.Key + "@" + obj.ETag, nil
+			return s.pyramids.load(ctx, p.Orig, p.Spec, func(ctx context.Context) (*store.Object, error) {
+				return s.source(ctx, p.Orig)
+			})
 		},
 	})
 	if err != nil {
