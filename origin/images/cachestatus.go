@@ -50,6 +50,9 @@ func tiersOf(c *cache.Tiered) tierSet {
 // request finds the miss). No ttl: entries stay until evicted or purged,
 // and Cache-Control already gives the freshness downstream caches use.
 func cacheStatus(ts tierSet, src cache.Source, negotiated bool) string {
+	if src == cache.FromL1 { // the hot path: one constant
+		return statusL1 + "; hit"
+	}
 	fwd := "; fwd=uri-miss; stored"
 	if negotiated {
 		fwd = "; fwd=miss; stored"

@@ -96,15 +96,18 @@ func (h *Handler) setHeaders(c *fiber.Ctx, p variant.Plan, entry *cache.Entry, s
 	hd := &c.Response().Header
 	hd.Set(fiber.HeaderETag, entry.ETag)
 	hd.Set(fiber.HeaderCacheControl, h.cacheControl(req.versioned))
-	hd.Set("Surrogate-Key", strings.Join(p.Tags, " "))
-	hd.Set("Cache-Tag", strings.Join(p.Tags, ","))
+	hd.Set("Surrogate-Key", p.SurrogateKey())
+	hd.Set("Cache-Tag", p.CacheTag())
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Content-Language", p.Locale)
-	timing := "tier;desc=" + string(src)
-	if src == cache.FromRender {
-		timing += ", render;dur=" + strconv.FormatFloat(entry.RenderMS, 'f', 1, 64)
+	switch src {
+	case cache.FromL1: // the hot path: a constant
+		hd.Set("Server-Timing", "tier;desc=l1")
+	case cache.FromRender:
+		hd.Set("Server-Timing", "tier;desc=render, render;dur="+strconv.FormatFloat(entry.RenderMS, 'f', 1, 64))
+	default:
+		hd.Set("Server-Timing", "tier;desc="+string(src))
 	}
-	hd.Set("Server-Timing", timing)
 	if status := cacheStatus(h.tiers, src, req.format == transform.Auto); status != "" {
 		hd.Set("Cache-Status", status)
 	}

@@ -2,6 +2,7 @@ package variant
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/edgeshelf/edgeshelf/cache"
 	"github.com/edgeshelf/edgeshelf/catalog"
@@ -23,6 +24,9 @@ type Plan struct {
 	Key string
 	// Tags name the SKU (and hub) for CDN purges.
 	Tags []string
+	// surrogateKey and cacheTag are Tags as the two purge headers spell
+	// them, joined once per plan (plans are memoized), not per response.
+	surrogateKey, cacheTag string
 	// URL is the address that asked for the variant, for the colour
 	// report; optional.
 	URL string
@@ -61,6 +65,7 @@ func (s *Service) makePlan(cat *catalog.Catalog, orig catalog.Original, sku, vie
 	p := Plan{
 		SKU: sku, View: view, Orig: orig, Spec: spec, Look: look, Profile: profile, Locale: localeName,
 		Key: cache.Key(sku, key.Hash(s.settings)), Tags: tags,
+		surrogateKey: strings.Join(tags, " "), cacheTag: strings.Join(tags, ","),
 	}
 	s.withSharedSRGB(cat, &p)
 	return p
@@ -93,4 +98,22 @@ func LookFor(cat *catalog.Catalog, locale catalog.Locale, skuID, view string) (t
 		look.Calibrate = true
 	}
 	return look, profileID
+}
+
+// SurrogateKey is the Surrogate-Key header of the plan's responses: its
+// purge tags, space separated.
+func (p Plan) SurrogateKey() string {
+	if p.surrogateKey == "" {
+		return strings.Join(p.Tags, " ")
+	}
+	return p.surrogateKey
+}
+
+// CacheTag is the Cache-Tag header of the plan's responses: its purge
+// tags, comma separated.
+func (p Plan) CacheTag() string {
+	if p.cacheTag == "" {
+		return strings.Join(p.Tags, ",")
+	}
+	return p.cacheTag
 }
