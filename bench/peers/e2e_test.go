@@ -96,8 +96,10 @@ func TestResponsesAreChecked(t *testing.T) {
 		if err != nil || m.OK != 3 || m.Failed != 0 || m.NotRendered != 0 {
 			t.Fatalf("%s: %v, ok %d failed %d not rendered %d: %v", f, err, m.OK, m.Failed, m.NotRendered, m.Problems)
 		}
-		if f != "avif" && m.ICCBytes == 0 {
-			t.Errorf("%s: edgeshelf's embedded ICC profile not found", f)
+		// Run with --srgb-profile omit, as imgproxy strips profiles: no
+		// variant may carry one, or the bytes compared would differ.
+		if m.ICCBytes != 0 {
+			t.Errorf("%s: edgeshelf embedded %d bytes of ICC profile; the comparison runs both untagged", f, m.ICCBytes)
 		}
 		if m.CPU <= 0 {
 			t.Errorf("%s: no server CPU time measured for two renders", f)
