@@ -52,6 +52,7 @@ func BenchmarkL1HitPath(b *testing.B) {
 	}
 	names := []string{"origin-s3fifo", "origin-lru", "bare-fiber"}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, MaxConnsPerHost: 64}}
+	b.Cleanup(client.CloseIdleConnections) // before the servers stop: no goroutine outlives them
 	for range b.N {
 		done := map[string]int{}
 		for range hitPathRounds {
