@@ -157,6 +157,7 @@ func optionFlags(fs *flag.FlagSet, o *harness.Options) {
 	fs.DurationVar(&o.S3Latency, "s3-latency", 20*time.Millisecond, "latency injected before every S3 call")
 	fs.DurationVar(&o.S3Jitter, "s3-jitter", 5*time.Millisecond, "± uniform jitter on the injected latency")
 	fs.BoolVar(&o.Restart, "restart", true, "tiers: re-run each layout with L1 after a restart (fresh L1, same L2)")
+	fs.BoolVar(&o.PatientRenders, "patient-renders", false, "renders wait for a slot instead of a 503 after the render queue wait (page-views always does)")
 	fs.StringVar(&o.WarmHub, "warm-hub", "eu-waw", "cold-start: hub of the POST /admin/warm request")
 	fs.IntVar(&o.WarmSKUs, "warm-skus", 10, "cold-start: prewarm the N most popular SKUs")
 	fs.IntVar(&o.MaxInFlight, "max-inflight", 256, "most concurrent requests")

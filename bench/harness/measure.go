@@ -40,7 +40,9 @@ func (e *env) runOne(ctx context.Context, rs runSpec) (*RunResult, store.Blob, e
 	if results != nil {
 		slowResults = NewDelayBlob(results, e.opts.S3Latency, e.opts.S3Jitter, counters)
 	}
-	o, err := StartOrigin(ctx, rs.layout, slowOrig, slowResults, e.tmp, e.log)
+	layout := rs.layout
+	layout.PatientRenders = layout.PatientRenders || e.opts.PatientRenders
+	o, err := StartOrigin(ctx, layout, slowOrig, slowResults, e.tmp, e.log)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -11,6 +11,10 @@ var Scenarios = []string{"tiers", "sweep-rate", "sweep-l1-budget", "catalog-grow
 // Options configure a harness run; main fills them from flags.
 type Options struct {
 	Scenario string
+	// PatientRenders makes every layout's renders wait for a slot instead
+	// of being shed with 503 after the render queue wait (Layout's field of
+	// the same name), for runs that measure tiers, not admission.
+	PatientRenders bool
 	// URLTemplate, when set, targets an external origin instead of an
 	// in-process one: {sku} {view} {preset} {fmt} {locale} are replaced.
 	URLTemplate string

@@ -162,6 +162,7 @@ func (e *env) coldStart(ctx context.Context) ([]*RunResult, error) {
 		return out, err
 	}
 	counters := &StoreCounters{}
+	l.PatientRenders = l.PatientRenders || e.opts.PatientRenders
 	o, err := StartOrigin(ctx, l, NewDelayBlob(orig, e.opts.S3Latency, e.opts.S3Jitter, counters),
 		NewDelayBlob(results, e.opts.S3Latency, e.opts.S3Jitter, counters), e.tmp, e.log)
 	if err != nil {
