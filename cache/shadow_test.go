@@ -85,7 +85,9 @@ func testShadowTracks(t *testing.T, name string) {
 	t.Logf("%s: real hit ratio %.3f (bytes %.3f); shadow 0.5x %.3f, 1x %.3f, 2x %.3f (byte: %.3f %.3f %.3f); sampled 1/%d",
 		name, actual, actualBytes, est[0].HitRatio, est[1].HitRatio, est[2].HitRatio,
 		est[0].ByteHitRatio, est[1].ByteHitRatio, est[2].ByteHitRatio, 1<<m.shadow.shift)
-	if math.Abs(est[1].HitRatio-actual) > 0.03 {
+	// The sampled keys follow the process's random hash seed, so the
+	// estimate moves between runs: ±0.03 typically, 0.039 seen once in CI.
+	if math.Abs(est[1].HitRatio-actual) > 0.05 {
 		t.Errorf("shadow 1x estimates %.3f, the real hit ratio was %.3f", est[1].HitRatio, actual)
 	}
 	if math.Abs(est[1].ByteHitRatio-actualBytes) > 0.08 {
