@@ -42,21 +42,34 @@ func (p *plotSet) save(pl *plot.Plot, name string) error {
 
 // latencyCDF draws one line per run.
 func (p *plotSet) latencyCDF(r *Results) error {
-	if len(r.Runs) == 0 {
-		return nil
+	lines := make([]cdfLine, 0, len(r.Runs))
+	for _, x := range r.Runs {
+		lines = append(lines, cdfLine{name: fmt.Sprintf("%s %g/s", x.Label(), x.Rate), points: x.CDF})
 	}
+	return p.cdf(lines, "latency-cdf.png", "Latency CDF (open loop, from scheduled time)", "latency (ms, log)", "fraction of requests")
+}
+
+// cdfLine is one named line of a CDF plot.
+type cdfLine struct {
+	name   string
+	points []CDFPoint
+}
+
+// cdf draws CDF lines on a log time axis into file; nothing when no line
+// has a point. Lines past the seventh colour get dashes.
+func (p *plotSet) cdf(lines []cdfLine, file, title, xLabel, yLabel string) error {
 	pl := plot.New()
-	pl.Title.Text = "Latency CDF (open loop, from scheduled time)"
-	pl.X.Label.Text = "latency (ms, log)"
-	pl.Y.Label.Text = "fraction of requests"
+	pl.Title.Text = title
+	pl.X.Label.Text = xLabel
+	pl.Y.Label.Text = yLabel
 	pl.X.Scale = plot.LogScale{}
 	pl.X.Tick.Marker = plot.LogTicks{}
 	pl.Legend.Top, pl.Legend.Left = true, true
 	pl.Add(plotter.NewGrid())
 	n := 0
-	for _, x := range r.Runs {
+	for _, line := range lines {
 		var xys plotter.XYs
-		for _, c := range x.CDF {
+		for _, c := range line.points {
 			xys = append(xys, plotter.XY{X: max(c.Ms, 0.01), Y: c.Q})
 		}
 		if len(xys) == 0 {
@@ -70,13 +83,13 @@ func (p *plotSet) latencyCDF(r *Results) error {
 		l.Dashes = plotutil.Dashes(n / 7)
 		l.Width = vg.Points(1.5)
 		pl.Add(l)
-		pl.Legend.Add(fmt.Sprintf("%s %g/s", x.Label(), x.Rate), l)
+		pl.Legend.Add(line.name, l)
 		n++
 	}
 	if n == 0 {
 		return nil
 	}
-	return p.save(pl, "latency-cdf.png")
+	return p.save(pl, file)
 }
 
 func (p *plotSet) p99VsRate(r *Results) error {
