@@ -49,7 +49,7 @@ func encodeAt(st *state, img *vips.ImageRef, q int) (data []byte, err error) {
 		p.StripMetadata = false
 		p.Quality = q
 		p.OptimizeCoding = true
-		p.Interlace = img.Width()*img.Height() > 400*400 // progressive pays off on larger images
+		p.Interlace = st.cfg.JPEGProgressive && img.Width()*img.Height() > 400*400 // progressive pays off on larger images
 		data, _, err = img.ExportJpeg(p)
 		data = dropJPEGExif(data)
 		if st.containerICC != nil {

@@ -56,6 +56,9 @@ func (c Config) EffectiveSettings(spec Spec) string {
 	switch n.Format {
 	case JPEG:
 		quality(c.QualityJPEG)
+		if !c.JPEGProgressive {
+			b.WriteString(";baseline")
+		}
 	case WebP:
 		quality(c.QualityWebP)
 		b.WriteString(";effort=")

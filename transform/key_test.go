@@ -33,7 +33,8 @@ var settingEffect = map[string][]Format{
 	"MallocArenas":    nil,
 	"MallocTrim":      nil,
 	"SRGBProfile":     {JPEG, WebP, PNG}, // sRGB AVIF is tagged by CICP either way
-	"VipsVector":      allFormats,        // liborc's SIMD paths round differently
+	"JPEGProgressive": {JPEG},
+	"VipsVector":      allFormats, // liborc's SIMD paths round differently
 	// The gamut thresholds decide whether a P3 locale's variant is rendered
 	// in P3 or shares the sRGB one; that decision is in the key as the
 	// resolved look (space and profile: TestGamutDecisionInKey), so the

@@ -5,21 +5,54 @@ package transform
 // #include <vips/vector.h>
 import "C"
 
+import (
+	"log/slog"
+
+	"github.com/davidbyttow/govips/v2/vips"
+)
+
 // setVectorEnabled turns libvips' run-time generated SIMD code (liborc) on
 // or off for the whole process.
 //
-// Off is the default because with libvips 8.14 and liborc 0.4.33 (Debian
-// 12) it corrupts the heap under concurrent renders: every resize compiles
-// and frees orc programs, and two renders doing so at once crash the process
+// With libvips 8.14 and liborc 0.4.33 (Debian 12) liborc on its own
+// corrupts the heap under concurrent renders: every resize compiles and
+// frees orc programs, and two renders doing so at once crashed the process
 // in orc_code_allocate_codemem or glibc's malloc ("double free or
-// corruption"). Four goroutines resizing small images crashed within 10 s in
-// one run in three; a render benchmark crashed in two runs of four (two of
-// three under AddressSanitizer). With orc off neither crashed in four runs
-// each. Small variants render faster without it (compiling the programs cost
-// more than they saved); a 6 MP JPEG to 400 px takes about 15 % more CPU,
-// the vertical Lanczos3 pass being plain C then.
+// corruption"): four goroutines resizing small images crashed within 10 s
+// in three runs of three. orclock.go serialises those compiles and frees,
+// after which five 10 s runs were clean. liborc's vertical Lanczos3 pass
+// halves the resize of a large variant (a 6 MP JPEG to 2400 px: 242 → about
+// 160 CPU-ms), so it is on by default, but only where the lock is seen to
+// work (useVector).
 func setVectorEnabled(on bool) {
 	C.vips_vector_set_enabled(C.gboolean(boolInt(on)))
+}
+
+// useVector turns liborc on when asked and the interposed lock is seen to
+// take libvips' compiles (a probe resize must go through it); otherwise it
+// stays off, with a warning, rather than risk the heap.
+func useVector(on bool) {
+	setVectorEnabled(false)
+	if !on {
+		return
+	}
+	setVectorEnabled(true)
+	before := orcLockedCalls()
+	if err := probeResize(); err != nil || orcLockedCalls() == before {
+		setVectorEnabled(false)
+		slog.Warn("libvips' liborc SIMD code left off: its compiles do not go through edgeshelf's lock", "err", err)
+	}
+}
+
+// probeResize builds and disposes one Lanczos3 reduce, which compiles and
+// frees liborc programs when liborc is on.
+func probeResize() error {
+	img, err := vips.Black(64, 48)
+	if err != nil {
+		return err
+	}
+	defer img.Close()
+	return img.ResizeWithVScale(0.5, 0.5, vips.KernelLanczos3)
 }
 
 // vectorEnabled reports whether libvips uses liborc.

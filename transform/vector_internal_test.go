@@ -8,15 +8,17 @@ import (
 	"github.com/davidbyttow/govips/v2/vips"
 )
 
-// TestConcurrentResizesKeepTheHeapIntact: with liborc on, four goroutines
-// doing this crashed the process (heap corruption in liborc's code memory)
-// in one 10 s run in three. Startup must leave orc off by default, and the
-// resizes must all come out at the size asked for (libvips rounds halves
-// up).
+// TestConcurrentResizesKeepTheHeapIntact: with liborc on and its compiles
+// not serialised, four goroutines doing this crashed the process (heap
+// corruption in liborc's code memory) in three 10 s runs of three. Startup
+// must turn liborc on by default with the lock in effect (every compile and
+// free counted by it), and the resizes must all come out at the size asked
+// for (libvips rounds halves up).
 func TestConcurrentResizesKeepTheHeapIntact(t *testing.T) {
-	if vectorEnabled() {
-		t.Fatal("libvips' liborc vector code is on after Startup with the default config")
+	if !vectorEnabled() {
+		t.Fatal("libvips' liborc vector code is off after Startup with the default config")
 	}
+	before := orcLockedCalls()
 	stop := time.Now().Add(3 * time.Second)
 	if testing.Short() {
 		stop = time.Now().Add(500 * time.Millisecond)
@@ -43,9 +45,15 @@ func TestConcurrentResizesKeepTheHeapIntact(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	total := 0
 	for g, n := range done {
 		if n == 0 {
 			t.Errorf("goroutine %d finished no resize", g)
 		}
+		total += n
+	}
+	// Each Lanczos3 reduce compiles and frees at least one program.
+	if got := orcLockedCalls() - before; got < uint64(2*total) {
+		t.Errorf("%d liborc compiles and frees went through the lock for %d resizes; want at least %d", got, total, 2*total)
 	}
 }

@@ -41,7 +41,7 @@ func Startup(cfg Config) error {
 			startupVips(cfg)
 		}()
 		<-done
-		setVectorEnabled(cfg.VipsVector)
+		useVector(cfg.VipsVector)
 		if err := writeProfiles(); err != nil {
 			startErr = err
 		}

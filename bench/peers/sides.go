@@ -73,6 +73,10 @@ func Edgeshelf(bin string, extra ...string) Side {
 				// sRGB): equal output needs edgeshelf's sRGB variants
 				// untagged too.
 				"--srgb-profile", "omit",
+				// imgproxy encodes baseline JPEG by default; edgeshelf's
+				// progressive JPEG (over 400×400 px) costs about 1.3× the
+				// encode's CPU for about 2 % fewer bytes.
+				"--jpeg-progressive=false",
 				"--catalog-poll", "0", "--routing-poll", "0", "--decision-log=false")
 			cmd.Args = append(cmd.Args, extra...)
 			cmd.Env = cleanEnv("EDGESHELF_")
