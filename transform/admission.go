@@ -110,7 +110,7 @@ func inSlot[T any](ctx context.Context, r *Renderer, release func(), work func()
 	}
 	done := make(chan outcome, 1)
 	go func() {
-		if err := lowerThreadPriority(r.cfg.RenderNice); err != nil {
+		if err := lowerThreadPriority(r.cfg.RenderNice, r.cfg.RenderIdle); err != nil {
 			r.log.Debug("render thread priority unchanged", "err", err)
 		}
 		ended := r.running.start(time.Now())

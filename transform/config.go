@@ -21,6 +21,7 @@ type Config struct {
 	Queue           int           `env:"RENDER_QUEUE" envDefault:"64" help:"renders allowed to wait for a slot; beyond it requests get 503 with Retry-After"`
 	QueueWait       time.Duration `env:"RENDER_QUEUE_WAIT" envDefault:"20ms" help:"longest a render waits for a slot while more wait than run at once; past it the request gets 503 render_busy with Retry-After (0 = up to RENDER_TIMEOUT)"`
 	RenderNice      int           `env:"RENDER_NICE" envDefault:"10" help:"nice value (0-19) of the threads renders run on, so requests served from cache win the CPU from renders (Linux; 0 = off)"`
+	RenderIdle      bool          `env:"RENDER_SCHED_IDLE" envDefault:"false" help:"run renders on SCHED_IDLE threads (Linux): a request served from cache preempts a render at once instead of waiting for its time slice, and renders get only the CPU nobody else in the container wants (the k8s manifests turn it on; leave it off where other busy processes share the CPU, or renders starve)"`
 	RenderTimeout   time.Duration `env:"RENDER_TIMEOUT" envDefault:"20s" help:"longest a request waits for its render"`
 	QualityJPEG     int           `env:"QUALITY_JPEG" envDefault:"82" help:"default JPEG quality (1-100)"`
 	QualityWebP     int           `env:"QUALITY_WEBP" envDefault:"80" help:"default WebP quality (1-100)"`

@@ -81,7 +81,7 @@ func Niced(cfg Config, work func()) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := lowerThreadPriority(cfg.RenderNice); err != nil {
+		if err := lowerThreadPriority(cfg.RenderNice, cfg.RenderIdle); err != nil {
 			slog.Debug("measuring thread priority unchanged", "err", err)
 		}
 		work()

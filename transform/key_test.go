@@ -23,6 +23,7 @@ var settingEffect = map[string][]Format{
 	"Queue":           nil,
 	"QueueWait":       nil, // admission: when a render runs, never what it makes
 	"RenderNice":      nil,
+	"RenderIdle":      nil,
 	"RenderTimeout":   nil,
 	"QualityJPEG":     {JPEG},
 	"QualityWebP":     {WebP},

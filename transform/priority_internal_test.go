@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 // TestRenderThreadsNiced: after a render, every libvips worker thread runs
@@ -81,4 +83,52 @@ func threads(t *testing.T) map[int]threadStat {
 		out[tid] = threadStat{comm: s[open+1 : closing], nice: nice}
 	}
 	return out
+}
+
+// TestSchedIdleThread: with RenderIdle the render thread moves to
+// SCHED_IDLE and keeps the nice value; without it the policy stays normal.
+// Threads it starts (libvips' workers) inherit the policy.
+func TestSchedIdleThread(t *testing.T) {
+	for _, idle := range []bool{false, true} {
+		got := make(chan *unix.SchedAttr, 1)
+		errs := make(chan error, 1)
+		go func() {
+			// The goroutine ends locked to its thread, so Go retires it.
+			if err := lowerThreadPriority(10, idle); err != nil {
+				errs <- err
+				return
+			}
+			attr, err := unix.SchedGetAttr(0, 0)
+			if err != nil {
+				errs <- err
+				return
+			}
+			got <- attr
+		}()
+		select {
+		case err := <-errs:
+			t.Fatalf("idle=%v: %v", idle, err)
+		case attr := <-got:
+			want := uint32(unix.SCHED_NORMAL)
+			if idle {
+				want = unix.SCHED_IDLE
+			}
+			if attr.Policy != want || attr.Nice != 10 {
+				t.Errorf("idle=%v: policy %d nice %d, want policy %d nice 10", idle, attr.Policy, attr.Nice, want)
+			}
+		}
+	}
+}
+
+// TestAddRenderProcs: the process has one P per render slot beyond the
+// cores (Startup ran in TestMain), so renders in cgo calls hold none a
+// request needs.
+func TestAddRenderProcs(t *testing.T) {
+	if os.Getenv("GOMAXPROCS") != "" {
+		t.Skip("GOMAXPROCS set in the environment: it wins")
+	}
+	cfg := Defaults()
+	if got, want := runtime.GOMAXPROCS(0), runtime.NumCPU()+cfg.concurrency(); got != want {
+		t.Errorf("GOMAXPROCS %d, want %d (cores + render slots)", got, want)
+	}
 }

@@ -35,13 +35,14 @@ func Startup(cfg Config) error {
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			if err := lowerThreadPriority(cfg.RenderNice); err != nil {
+			if err := lowerThreadPriority(cfg.RenderNice, cfg.RenderIdle); err != nil {
 				slog.Warn("renders run at the process's priority", "err", err)
 			}
 			startupVips(cfg)
 		}()
 		<-done
 		useVector(cfg.VipsVector)
+		addRenderProcs(cfg)
 		if err := writeProfiles(); err != nil {
 			startErr = err
 		}

@@ -54,6 +54,7 @@ func BenchmarkOverload(b *testing.B) {
 	}{
 		{"default", func(*transform.Config) {}},
 		{"nice19", func(c *transform.Config) { c.RenderNice = 19 }},
+		{"idle", func(c *transform.Config) { c.RenderIdle = true }},
 		{"nice0", func(c *transform.Config) { c.RenderNice = 0 }},
 		{"nowait", func(c *transform.Config) { c.QueueWait = 0 }},
 		{"nice0-nowait", func(c *transform.Config) { c.RenderNice, c.QueueWait = 0, 0 }},
