@@ -206,8 +206,8 @@ func (f *benchFlags) check(o harness.Options) error {
 		if err := checkTarget(o.URLTemplate, f.allowRemote); err != nil {
 			return err
 		}
-		if o.Scenario != "tiers" && o.Scenario != "sweep-rate" {
-			return fmt.Errorf("--url works with the tiers and sweep-rate scenarios; %s needs the in-process origin", o.Scenario)
+		if o.Scenario != "tiers" && o.Scenario != "sweep-rate" && o.Scenario != "page-views" {
+			return fmt.Errorf("--url works with the tiers, sweep-rate and page-views scenarios; %s needs the in-process origin", o.Scenario)
 		}
 	}
 	// Bounded: every run sends a fixed number of requests.

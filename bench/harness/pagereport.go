@@ -27,8 +27,8 @@ func PageReport(r *Results, plots []string) string {
 	b.WriteString("| layout | pages/s | capacity | settled | warm-up req | pages | requests | errors | img/page | page p50 ms | page p99 ms | req p50 ms | req p99 ms | req p99.9 ms |\n" +
 		"|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, x := range r.PageRuns {
-		fmt.Fprintf(&b, "| %s | %.1f | %.1f | %v | %d | %d | %d | %d | %.2f | %.1f | %.1f | %.1f | %.1f | %.1f |\n",
-			x.Layout, x.PageRate, x.Capacity, x.Settled, x.WarmRequests, x.Pages, x.Requests, x.Errors+x.PagesDropped, x.ImagesPerPage,
+		fmt.Fprintf(&b, "| %s | %.1f | %s | %v | %d | %d | %d | %d | %.2f | %.1f | %.1f | %.1f | %.1f | %.1f |\n",
+			x.Layout, x.PageRate, capacityCell(x.Capacity), x.Settled, x.WarmRequests, x.Pages, x.Requests, x.Errors+x.PagesDropped, x.ImagesPerPage,
 			x.PageLatency.P50, x.PageLatency.P99, x.RequestLatency.P50, x.RequestLatency.P99, x.RequestLatency.P999)
 	}
 	b.WriteString("\n## Where responses came from\n\n| layout | regional (nginx HIT) | l1 | l2 | render | hit ratio | edge requests | origin requests |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
@@ -82,6 +82,10 @@ func Recommend(runs []*PageRunResult) *PageRunResult {
 
 func writeRecommendation(b *strings.Builder, runs []*PageRunResult) {
 	b.WriteString("\n## Recommendation\n\n")
+	if len(runs) == 1 && runs[0].Layout == "external" {
+		b.WriteString("An external origin (--url): its layout, store traffic and CPU are not seen from here, so no cost and no recommendation.\n")
+		return
+	}
 	x := Recommend(runs)
 	if x == nil {
 		b.WriteString("No layout ran without errors: no recommendation.\n")
@@ -97,4 +101,13 @@ func writeRecommendation(b *strings.Builder, runs []*PageRunResult) {
 	}
 	fmt.Fprintf(b, "**%s** (%s, %s): expected page p99 %.1f ms, cost $%.2f per million page views — "+
 		"the cheapest layout whose page p99 is within 10 %% of the best measured.\n", x.Layout, budget, regional, x.PageLatency.P99, x.Cost.USD)
+}
+
+// capacityCell is the probed capacity, or "not probed" when --page-rate
+// set the rate and no probe ran.
+func capacityCell(c float64) string {
+	if c <= 0 {
+		return "not probed"
+	}
+	return fmt.Sprintf("%.1f", c)
 }
