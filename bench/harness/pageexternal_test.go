@@ -57,7 +57,7 @@ func TestPageViewsExternal(t *testing.T) {
 	if pr.Tiers["l1"] != pr.OK || pr.CacheHitRatio != 1 {
 		t.Errorf("tiers %v, hit ratio %.2f: every answer said l1", pr.Tiers, pr.CacheHitRatio)
 	}
-	if got := hits.Load(); got != int64(pr.Requests)+int64(pr.WarmRequests) {
+	if got := hits.Load(); got != pr.Requests+int64(pr.WarmRequests) {
 		t.Errorf("the server saw %d image requests; the run sent %d measured + %d warm-up", got, pr.Requests, pr.WarmRequests)
 	}
 	report := PageReport(res, nil)
