@@ -22,8 +22,9 @@ import (
 // in three runs of three. orclock.go serialises those compiles and frees,
 // after which five 10 s runs were clean. liborc's vertical Lanczos3 pass
 // halves the resize of a large variant (a 6 MP JPEG to 2400 px: 242 → about
-// 160 CPU-ms), so it is on by default, but only where the lock is seen to
-// work (useVector).
+// 160 CPU-ms), so EDGESHELF_VIPS_VECTOR=true turns it on, but only where the lock
+// is seen to work (useVector). It stays off by default for now: its 8-bit
+// resize moved the gamut sample of one demo photo below the P3 threshold.
 func setVectorEnabled(on bool) {
 	C.vips_vector_set_enabled(C.gboolean(boolInt(on)))
 }

@@ -11,12 +11,17 @@ import (
 // TestConcurrentResizesKeepTheHeapIntact: with liborc on and its compiles
 // not serialised, four goroutines doing this crashed the process (heap
 // corruption in liborc's code memory) in three 10 s runs of three. Startup
-// must turn liborc on by default with the lock in effect (every compile and
-// free counted by it), and the resizes must all come out at the size asked
-// for (libvips rounds halves up).
+// leaves liborc off by default; turned on, it must come on with the lock in
+// effect (every compile and free counted by it), and the resizes must all
+// come out at the size asked for (libvips rounds halves up).
 func TestConcurrentResizesKeepTheHeapIntact(t *testing.T) {
+	if vectorEnabled() {
+		t.Fatal("libvips' liborc vector code is on after Startup with the default config")
+	}
+	useVector(true)
+	defer useVector(false)
 	if !vectorEnabled() {
-		t.Fatal("libvips' liborc vector code is off after Startup with the default config")
+		t.Fatal("liborc stayed off: the probe resize did not go through the lock")
 	}
 	before := orcLockedCalls()
 	stop := time.Now().Add(3 * time.Second)

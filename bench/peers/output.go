@@ -86,7 +86,7 @@ func (r *Results) Report() string {
 	fmt.Fprintf(&b, "`%s`, %s, %s/%s, %s CPUs, %s.\n\n", r.Command, r.Started.UTC().Format(time.RFC3339),
 		r.Host["os"], r.Host["arch"], r.Host["cpus"], r.Host["go"])
 	fmt.Fprintf(&b, "Servers: edgeshelf %s, imgproxy %s, both on this machine's libvips. Originals: %s. "+
-		"Both at quality %s, WebP effort %s, AVIF speed %s, baseline JPEG (imgproxy's default; edgeshelf --jpeg-progressive=false), output format named in the URL. Caches: %s. Queueing: %s. "+
+		"Both at quality %s, WebP effort %s, AVIF speed %s, baseline JPEG (imgproxy's default; edgeshelf --jpeg-progressive=false), libvips' liborc SIMD code on both (edgeshelf --vips-vector=true), output format named in the URL. Caches: %s. Queueing: %s. "+
 		"Load: closed loop, %s connections, servers measured in turn (edgeshelf, imgproxy) %s rounds; "+
 		"steady and product-page %s per server, format and round; cold originals: every original once "+
 		"per freshly started server. Every response checked: 200, the format asked for (from its bytes) "+
