@@ -87,10 +87,12 @@ func testShadowTracks(t *testing.T, name string) {
 		est[0].ByteHitRatio, est[1].ByteHitRatio, est[2].ByteHitRatio, 1<<m.shadow.shift)
 	// The sampled keys follow the process's random hash seed, so the
 	// estimate moves between runs: ±0.03 typically, 0.039 seen once in CI.
+	// The byte-weighted one moves more (a few of the largest variants in or
+	// out of the 1/8 sample): 0.084 seen once in CI.
 	if math.Abs(est[1].HitRatio-actual) > 0.05 {
 		t.Errorf("shadow 1x estimates %.3f, the real hit ratio was %.3f", est[1].HitRatio, actual)
 	}
-	if math.Abs(est[1].ByteHitRatio-actualBytes) > 0.08 {
+	if math.Abs(est[1].ByteHitRatio-actualBytes) > 0.12 {
 		t.Errorf("shadow 1x estimates a byte hit ratio of %.3f, the real one was %.3f", est[1].ByteHitRatio, actualBytes)
 	}
 	if est[0].HitRatio >= est[1].HitRatio || est[1].HitRatio >= est[2].HitRatio {
