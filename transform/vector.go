@@ -22,8 +22,8 @@ import (
 // in three runs of three. orclock.go serialises those compiles and frees,
 // after which five 10 s runs were clean. liborc's vertical Lanczos3 pass
 // halves the resize of a large variant (a 6 MP JPEG to 2400 px: 242 → about
-// 160 CPU-ms), so EDGESHELF_VIPS_VECTOR=true turns it on, but only where the lock
-// is seen to work (useVector). It stays off by default for now: its 8-bit
+// 160 CPU-ms), so EDGESHELF_VIPS_VECTOR=true turns it on, but only where
+// the lock is seen to work (useVector). It stays off by default for now: its 8-bit
 // resize moved the gamut sample of one demo photo below the P3 threshold.
 func setVectorEnabled(on bool) {
 	C.vips_vector_set_enabled(C.gboolean(boolInt(on)))
@@ -33,11 +33,10 @@ func setVectorEnabled(on bool) {
 // take libvips' compiles (a probe resize must go through it); otherwise it
 // stays off, with a warning, rather than risk the heap.
 func useVector(on bool) {
-	setVectorEnabled(false)
+	setVectorEnabled(on)
 	if !on {
 		return
 	}
-	setVectorEnabled(true)
 	before := orcLockedCalls()
 	if err := probeResize(); err != nil || orcLockedCalls() == before {
 		setVectorEnabled(false)

@@ -82,7 +82,7 @@ func Recommend(runs []*PageRunResult) *PageRunResult {
 
 func writeRecommendation(b *strings.Builder, runs []*PageRunResult) {
 	b.WriteString("\n## Recommendation\n\n")
-	if len(runs) == 1 && runs[0].Layout == "external" {
+	if len(runs) == 1 && runs[0].Layout == externalLayout {
 		b.WriteString("An external origin (--url): its layout, store traffic and CPU are not seen from here, so no cost and no recommendation.\n")
 		return
 	}

@@ -112,16 +112,11 @@ func (e *env) pageLayout(ctx context.Context, c *Catalog, l Layout) (*PageRunRes
 		SKUs: e.opts.SKUs, CatalogSKU: len(c.SKUs)}
 	g := newPageGen(c, e.opts.SKUs, e.opts.Locales, e.opts.Pages, e.opts.ZipfS, e.opts.Seed)
 	ph := pagePhases{e: e, g: g, base: st.URL, pr: pr}
-	if err := ph.rate(ctx); err != nil {
-		return nil, err
-	}
-	ph.warm(ctx)
 	m := newMeter(counters, &o.Renders)
-	m.mark()
-	req0 := o.ImageRequests()
-	lr := ph.run(ctx, ph.pagesFor(e.opts.Pages.Measured), 0)
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
+	var req0 int64
+	lr, err := ph.measure(ctx, func() { m.mark(); req0 = o.ImageRequests() })
+	if err != nil {
+		return nil, err
 	}
 	pr.OriginRequests = o.ImageRequests() - req0
 	d := counters.Snapshot().Sub(m.calls0)
@@ -139,20 +134,16 @@ func (e *env) pageLayout(ctx context.Context, c *Catalog, l Layout) (*PageRunRes
 // those figures and the cost stay empty; the tiers come from its
 // X-Cache-Status and Server-Timing headers, as for the layouts.
 func (e *env) pageExternal(ctx context.Context, c *Catalog) (*PageRunResult, error) {
-	pr := &PageRunResult{Layout: "external", Topology: "edge ──▶ " + e.opts.URLTemplate, SKUs: e.opts.SKUs, CatalogSKU: len(c.SKUs)}
+	pr := &PageRunResult{Layout: externalLayout, Topology: "edge ──▶ " + e.opts.URLTemplate, SKUs: e.opts.SKUs, CatalogSKU: len(c.SKUs)}
 	g := newPageGen(c, e.opts.SKUs, e.opts.Locales, e.opts.Pages, e.opts.ZipfS, e.opts.Seed)
 	ph := pagePhases{e: e, g: g, pr: pr}
 	e.say("page-views against %s: ≤ %d warm-up + %d measured requests", e.opts.URLTemplate, e.opts.Pages.MaxWarm, e.opts.Pages.Measured)
-	if err := ph.rate(ctx); err != nil {
+	lr, err := ph.measure(ctx, nil)
+	if err != nil {
 		return nil, err
 	}
-	ph.warm(ctx)
-	lr := ph.run(ctx, ph.pagesFor(e.opts.Pages.Measured), 0)
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	fillPageRun(pr, lr, Prices{})
-	pr.Cost = Cost{}
+	fillPageRun(pr, lr, e.opts.Prices)
+	pr.Cost = Cost{} // its store calls and CPU are not seen from here
 	e.say("  %-12s %5.1f pages/s  page p50 %7.1f ms  p99 %7.1f ms  request p99 %7.1f ms  hits %.2f",
 		pr.Layout, pr.PageRate, pr.PageLatency.P50, pr.PageLatency.P99, pr.RequestLatency.P99, pr.CacheHitRatio)
 	return pr, nil
@@ -180,6 +171,24 @@ func (ph *pagePhases) pagesFor(requests int) []Page {
 		out = append(out, ph.g.next(ph.base, ph.e.opts.URLTemplate))
 	}
 	return out
+}
+
+// measure runs the rate probe (unless --page-rate), the warm-up and the
+// measured phase; marked, when not nil, runs just before the measured
+// phase, for the counters that must cover it alone.
+func (ph *pagePhases) measure(ctx context.Context, marked func()) (*PageLoadResult, error) {
+	if err := ph.rate(ctx); err != nil {
+		return nil, err
+	}
+	ph.warm(ctx)
+	if marked != nil {
+		marked()
+	}
+	lr := ph.run(ctx, ph.pagesFor(ph.e.opts.Pages.Measured), 0)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return lr, nil
 }
 
 func (ph *pagePhases) run(ctx context.Context, pages []Page, window int) *PageLoadResult {

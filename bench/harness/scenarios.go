@@ -18,6 +18,10 @@ func (e *env) layouts() ([]Layout, error) {
 	return out, nil
 }
 
+// externalLayout names the runs against an origin --url names: the
+// harness started none of its tiers and sees only its answers.
+const externalLayout = "external"
+
 // external runs the workload against --url, once per rate.
 func (e *env) external(ctx context.Context, rates []float64) ([]*RunResult, error) {
 	c, err := e.catalogFor(0)
@@ -27,7 +31,7 @@ func (e *env) external(ctx context.Context, rates []float64) ([]*RunResult, erro
 	var out []*RunResult
 	for _, rate := range rates {
 		w := e.newWorkload(c, rate)
-		rr := e.newRunResult(runSpec{layout: Layout{Name: "external"}, phase: "cold", rate: rate, w: w})
+		rr := e.newRunResult(runSpec{layout: Layout{Name: externalLayout}, phase: "cold", rate: rate, w: w})
 		rr.S3LatencyMs, rr.S3JitterMs = 0, 0
 		if err := e.measure(ctx, rr, w, "", e.opts.URLTemplate, nil, nil); err != nil {
 			return out, err
