@@ -173,15 +173,16 @@ func (r *Renderer) admit(ctx context.Context) (release func(), err error) {
 		return release, nil
 	default:
 	}
-	defer r.waiting.Add(-1)
 	if line := r.waiting.Add(1); !isPatient(ctx) && r.overPredictedWait(line) {
+		r.waiting.Add(-1)
 		<-r.queue
 		return nil, busy()
 	}
 	return r.wait(ctx, release)
 }
 
-// wait waits for a slot for admit, up to QueueWait unless next in line.
+// wait waits for a slot for admit, up to QueueWait unless next in line,
+// and leaves the waiting count on every way out.
 func (r *Renderer) wait(ctx context.Context, release func()) (func(), error) {
 	var expired <-chan time.Time
 	if r.cfg.QueueWait > 0 && !isPatient(ctx) {
@@ -192,16 +193,34 @@ func (r *Renderer) wait(ctx context.Context, release func()) (func(), error) {
 	for {
 		select {
 		case r.slots <- struct{}{}:
+			r.waiting.Add(-1)
 			return release, nil
 		case <-expired:
-			if r.waiting.Load() > int64(cap(r.slots)) {
+			if r.leaveLongLine() {
 				<-r.queue
 				return nil, busy()
 			}
 			expired = nil
 		case <-ctx.Done():
+			r.waiting.Add(-1)
 			<-r.queue
 			return nil, timeoutErr(ctx.Err())
+		}
+	}
+}
+
+// leaveLongLine leaves the waiting count when more wait than there are
+// slots, in one step: two waiters whose QueueWait ends together must not
+// both see the other still counted and both leave, or the one next in line
+// is refused too.
+func (r *Renderer) leaveLongLine() bool {
+	for {
+		n := r.waiting.Load()
+		if n <= int64(cap(r.slots)) {
+			return false
+		}
+		if r.waiting.CompareAndSwap(n, n-1) {
+			return true
 		}
 	}
 }
