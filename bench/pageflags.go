@@ -10,7 +10,7 @@ import (
 // pageFlags are the page-views scenario's flags (and the WAN links, which
 // every scenario crosses when set).
 type pageFlags struct {
-	regionBytes, prices string
+	regionBytes, prices, sweep string
 }
 
 func (p *pageFlags) register(fs *flag.FlagSet, o *harness.Options) {
@@ -32,6 +32,8 @@ func (p *pageFlags) register(fs *flag.FlagSet, o *harness.Options) {
 	fs.IntVar(&po.SteadyWindow, "steady-window", 1000, "page-views: warm-up window (requests)")
 	fs.Float64Var(&po.SteadyDelta, "steady-delta", 0.01, "page-views: steady once two consecutive windows' hit ratios differ by less than this")
 	fs.IntVar(&po.MaxWarm, "max-warm", 30000, "page-views: most warm-up requests per layout (the report says when it did not settle)")
+	fs.StringVar(&p.sweep, "page-sweep", "0.4,1", "page-views: fractions of the probed capacity run after the measured phase for the page p99 vs rate plot (\"\": none)")
+	fs.Float64Var(&po.SweepSeconds, "page-sweep-seconds", 15, "page-views: about how long each --page-sweep point runs (at least 40 pages)")
 }
 
 // apply converts the string flags and fills the page-views defaults of
@@ -42,6 +44,9 @@ func (p *pageFlags) apply(o *harness.Options, set map[string]bool) error {
 		return err
 	}
 	if o.Prices, err = harness.LoadPrices(p.prices); err != nil {
+		return err
+	}
+	if o.Pages.Sweep, err = parseList(p.sweep, "--page-sweep", rate); err != nil {
 		return err
 	}
 	if o.Scenario != "page-views" {

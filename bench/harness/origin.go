@@ -71,6 +71,7 @@ type Origin struct {
 	URL     string
 	Renders atomic.Int64 // renders that ran to completion
 	Addr    string       // host:port
+	Policy  string       // the memory tier's eviction policy in effect
 	reg     *prometheus.Registry
 	server  *origin.Server
 	tiered  *cache.Tiered
@@ -130,6 +131,7 @@ func StartOrigin(ctx context.Context, layout Layout, blob, results store.Blob, t
 	if layout.L1Policy != "" {
 		cfg.Cache.Policy = layout.L1Policy
 	}
+	o.Policy = cfg.Cache.Policy
 	if o.tiered, err = cache.New(cfg.Cache, results, log, reg); err != nil {
 		return nil, err
 	}

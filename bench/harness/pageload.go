@@ -24,6 +24,8 @@ type PageLoadConfig struct {
 	// 2 × Timeout plus 5 s, after which unsent pages are dropped.
 	Timeout time.Duration
 	Client  *http.Client
+	// Trace, when set, records the requests that reached the origin.
+	Trace *traceRecorder
 }
 
 // PageLoadResult is what the edge saw.
@@ -137,7 +139,7 @@ func (r *pageRun) page(ctx context.Context, p Page, due time.Time) {
 				t0 := time.Now()
 				tier, status, n, err := fetchAs(ctx, r.cfg.Client, u, p.Accept, r.cfg.Timeout)
 				good := err == nil && status == http.StatusOK
-				r.request(time.Since(t0), tier, n, failure(status, err))
+				r.request(time.Since(t0), u, p.Accept, tier, n, failure(status, err))
 				if !good {
 					okMu.Lock()
 					ok = false
@@ -172,7 +174,7 @@ func failure(status int, err error) string {
 	return ""
 }
 
-func (r *pageRun) request(lat time.Duration, tier string, n int64, failed string) {
+func (r *pageRun) request(lat time.Duration, url, accept, tier string, n int64, failed string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	res := r.res
@@ -186,6 +188,7 @@ func (r *pageRun) request(lat time.Duration, tier string, n int64, failed string
 		return
 	}
 	res.OK++
+	r.cfg.Trace.add(url, accept, tier, n)
 	res.Tiers[tier]++
 	res.TierBytes[tier] += n
 	_ = res.ReqHist.RecordValue(max(lat.Microseconds(), 1))

@@ -36,6 +36,8 @@ func PageReport(r *Results, plots []string) string {
 		fmt.Fprintf(&b, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %d | %d |\n", x.Layout, x.HitRatio["regional"], x.HitRatio["l1"],
 			x.HitRatio["l2"], x.HitRatio["render"], x.CacheHitRatio, x.EdgeRequests, x.OriginRequests)
 	}
+	writeRateCurves(&b, r.PageRuns)
+	writeBudgetCurves(&b, r.PageRuns)
 	writeCost(&b, r)
 	writeRecommendation(&b, r.PageRuns)
 	for _, p := range plots {
@@ -101,6 +103,10 @@ func writeRecommendation(b *strings.Builder, runs []*PageRunResult) {
 	}
 	fmt.Fprintf(b, "**%s** (%s, %s): expected page p99 %.1f ms, cost $%.2f per million page views — "+
 		"the cheapest layout whose page p99 is within 10 %% of the best measured.\n", x.Layout, budget, regional, x.PageLatency.P99, x.Cost.USD)
+	if n := enoughBudget(x); n > 0 {
+		fmt.Fprintf(b, "\nSizing: replaying its traffic, an L1 of %s reaches within 0.02 of the hit ratio of %s (the table above); "+
+			"more memory than that buys little on this catalog and traffic.\n", bytesStr(n), bytesStr(x.BudgetCurve[len(x.BudgetCurve)-1].L1Bytes))
+	}
 }
 
 // capacityCell is the probed capacity, or "not probed" when --page-rate

@@ -42,6 +42,9 @@ type PageRunResult struct {
 	CPUSeconds                   float64          `json:"cpu_seconds"`
 	Cost                         Cost             `json:"cost_per_million_pages"`
 	Failures                     map[string]int64 `json:"failures,omitempty"`
+	RateCurve                    []RatePoint      `json:"rate_curve,omitempty"`
+	L1Policy                     string           `json:"l1_policy,omitempty"`
+	BudgetCurve                  []BudgetPoint    `json:"l1_budget_curve,omitempty"`
 	Accepts, Devices             map[string]int64 `json:"-"`
 }
 
@@ -111,7 +114,7 @@ func (e *env) pageLayout(ctx context.Context, c *Catalog, l Layout) (*PageRunRes
 	pr := &PageRunResult{Layout: l.Name, Topology: Topology(l), L1Bytes: l.L1Bytes, Regional: l.Regional, L2: l.L2,
 		SKUs: e.opts.SKUs, CatalogSKU: len(c.SKUs)}
 	g := newPageGen(c, e.opts.SKUs, e.opts.Locales, e.opts.Pages, e.opts.ZipfS, e.opts.Seed)
-	ph := pagePhases{e: e, g: g, base: st.URL, pr: pr}
+	ph := pagePhases{e: e, g: g, base: st.URL, pr: pr, trace: &traceRecorder{}}
 	m := newMeter(counters, &o.Renders)
 	var req0 int64
 	lr, err := ph.measure(ctx, func() { m.mark(); req0 = o.ImageRequests() })
@@ -125,6 +128,13 @@ func (e *env) pageLayout(ctx context.Context, c *Catalog, l Layout) (*PageRunRes
 	e.say("  %-12s %5.1f pages/s  page p50 %7.1f ms  p99 %7.1f ms  request p99 %7.1f ms  hits %.2f (regional %.2f)  origin saw %d of %d  $%.2f/M pages",
 		pr.Layout, pr.PageRate, pr.PageLatency.P50, pr.PageLatency.P99, pr.RequestLatency.P99, pr.CacheHitRatio, pr.HitRatio["regional"],
 		pr.OriginRequests, pr.EdgeRequests, pr.Cost.USD)
+	if l.L1Bytes > 0 {
+		pr.L1Policy = o.Policy
+		if pr.BudgetCurve, err = budgetCurve(ph.trace, o.Policy, l.L1Bytes, ph.measuredFrom); err != nil {
+			return nil, err
+		}
+	}
+	ph.sweep(ctx)
 	return pr, nil
 }
 
@@ -146,6 +156,7 @@ func (e *env) pageExternal(ctx context.Context, c *Catalog) (*PageRunResult, err
 	pr.Cost = Cost{} // its store calls and CPU are not seen from here
 	e.say("  %-12s %5.1f pages/s  page p50 %7.1f ms  p99 %7.1f ms  request p99 %7.1f ms  hits %.2f",
 		pr.Layout, pr.PageRate, pr.PageLatency.P50, pr.PageLatency.P99, pr.RequestLatency.P99, pr.CacheHitRatio)
+	ph.sweep(ctx)
 	return pr, nil
 }
 
@@ -162,6 +173,10 @@ type pagePhases struct {
 	g    *pageGen
 	base string
 	pr   *PageRunResult
+	// trace, when set, records what reached the origin in every phase;
+	// measuredFrom is where the measured phase begins in it.
+	trace        *traceRecorder
+	measuredFrom int
 }
 
 // pagesFor draws page views until they hold at least requests images.
@@ -173,16 +188,23 @@ func (ph *pagePhases) pagesFor(requests int) []Page {
 	return out
 }
 
-// measure runs the rate probe (unless --page-rate), the warm-up and the
-// measured phase; marked, when not nil, runs just before the measured
-// phase, for the counters that must cover it alone.
+// measure runs the warm-up (closed loop unless --page-rate), the rate
+// probe on the warm cache (unless --page-rate) and the measured phase;
+// marked, when not nil, runs just before the measured phase, for the
+// counters that must cover it alone. Probing after the warm-up loads each
+// layout at 70 % of what it sustains in steady state: a probe on a cold
+// cache measured the cached layouts at their render-bound cold capacity.
 func (ph *pagePhases) measure(ctx context.Context, marked func()) (*PageLoadResult, error) {
+	ph.pr.PageRate = ph.e.opts.Pages.Rate
+	ph.warm(ctx)
 	if err := ph.rate(ctx); err != nil {
 		return nil, err
 	}
-	ph.warm(ctx)
 	if marked != nil {
 		marked()
+	}
+	if ph.trace != nil {
+		ph.measuredFrom = len(ph.trace.reqs)
 	}
 	lr := ph.run(ctx, ph.pagesFor(ph.e.opts.Pages.Measured), 0)
 	if err := ctx.Err(); err != nil {
@@ -191,28 +213,39 @@ func (ph *pagePhases) measure(ctx context.Context, marked func()) (*PageLoadResu
 	return lr, nil
 }
 
+// run sends pages open loop at the layout's page rate, or closed loop
+// with probePages in flight before the rate is known (the warm-up).
 func (ph *pagePhases) run(ctx context.Context, pages []Page, window int) *PageLoadResult {
+	inFlight := max(ph.e.opts.MaxInFlight/max(ph.e.opts.Pages.Conns, 1), 1)
+	if ph.pr.PageRate <= 0 {
+		inFlight = probePages
+	}
 	return RunPages(ctx, PageLoadConfig{Pages: pages, Rate: ph.pr.PageRate, Conns: ph.e.opts.Pages.Conns,
-		MaxPages: max(ph.e.opts.MaxInFlight/max(ph.e.opts.Pages.Conns, 1), 1), Timeout: ph.e.opts.Timeout}, window)
+		MaxPages: inFlight, Timeout: ph.e.opts.Timeout, Trace: ph.trace}, window)
 }
 
-// rate is --page-rate, or 70 % of what a short closed-loop probe (8 pages
-// in flight) completes per second on this layout.
+// probePages is the closed loop's pages in flight: enough to keep both
+// render slots and the links busy on a small machine.
+const probePages = 8
+
+// rate is --page-rate, or 70 % of what a short closed-loop probe
+// (probePages in flight) completes per second on this layout.
 func (ph *pagePhases) rate(ctx context.Context) error {
 	if r := ph.e.opts.Pages.Rate; r > 0 {
 		ph.pr.PageRate = r
 		return nil
 	}
 	lr := RunPages(ctx, PageLoadConfig{Pages: ph.pagesFor(ph.e.opts.Pages.SteadyWindow), Conns: ph.e.opts.Pages.Conns,
-		MaxPages: 8, Timeout: ph.e.opts.Timeout}, 0)
+		MaxPages: probePages, Timeout: ph.e.opts.Timeout, Trace: ph.trace}, 0)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	ph.pr.Capacity = float64(lr.PagesOK) / max(lr.Elapsed.Seconds(), 1e-3)
 	ph.pr.PageRate = max(0.7*ph.pr.Capacity, 0.5)
 	po := ph.e.opts.Pages
-	po.Rate = ph.pr.PageRate
-	ph.e.say("  %-12s capacity probe: %.1f pages/s closed loop → %.1f pages/s open loop; %s", ph.pr.Layout, ph.pr.Capacity, ph.pr.PageRate, wallTimeNote(po, 1))
+	left := time.Duration((float64(po.Measured)/(ph.pr.PageRate*meanImagesPerPage) + float64(len(po.Sweep))*po.SweepSeconds) * float64(time.Second))
+	ph.e.say("  %-12s warm (%d requests, settled %v); capacity probe: %.1f pages/s closed loop → %.1f pages/s open loop; measuring and the rate sweep take about %s",
+		ph.pr.Layout, ph.pr.WarmRequests, ph.pr.Settled, ph.pr.Capacity, ph.pr.PageRate, left.Round(time.Second))
 	return nil
 }
 
@@ -263,14 +296,16 @@ func histSummary(h *hdrhistogram.Histogram) Latency {
 	return (&LoadResult{Hist: h}).Summary()
 }
 
+// meanImagesPerPage is the device mix over the demo's views.
+const meanImagesPerPage = 3.4
+
 // wallTimeNote predicts the run's wall time from the page rate and the
-// mean page (3.4 images: the device mix over the demo's views).
+// mean page.
 func wallTimeNote(po PageOptions, layouts int) string {
 	if po.Rate <= 0 {
 		return "the rate comes from each layout's capacity probe, so the time is printed per layout after it"
 	}
-	const imagesPerPage = 3.4
-	worst := time.Duration(float64(layouts*(po.MaxWarm+po.Measured)) / (po.Rate * imagesPerPage) * float64(time.Second))
-	best := time.Duration(float64(layouts*(2*po.SteadyWindow+po.Measured)) / (po.Rate * imagesPerPage) * float64(time.Second))
+	worst := time.Duration(float64(layouts*(po.MaxWarm+po.Measured)) / (po.Rate * meanImagesPerPage) * float64(time.Second))
+	best := time.Duration(float64(layouts*(2*po.SteadyWindow+po.Measured)) / (po.Rate * meanImagesPerPage) * float64(time.Second))
 	return fmt.Sprintf("at %.1f pages/s this takes %s – %s (settling fast – never)", po.Rate, best.Round(time.Second), worst.Round(time.Second))
 }

@@ -22,6 +22,10 @@ type PageOptions struct {
 	// at most MaxWarm requests.
 	SteadyWindow, MaxWarm int
 	SteadyDelta           float64
+	// Sweep are fractions of the probed capacity run after the measured
+	// phase for about SweepSeconds each: the page p99 vs rate curve.
+	Sweep        []float64
+	SweepSeconds float64
 }
 
 // The Accept headers browsers send for images.

@@ -3,9 +3,11 @@ package harness
 import (
 	"context"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,7 +15,9 @@ import (
 )
 
 // TestPageViewsEndToEnd runs the page-views scenario small (20 SKUs, a few
-// hundred requests per layout) through real nginx, real libvips and real S3.
+// hundred requests per layout) through real nginx, real libvips and real S3:
+// warm-up, capacity probe, measured phase, one rate-sweep point and the L1
+// budget replay, then the report and its plots.
 func TestPageViewsEndToEnd(t *testing.T) {
 	requireNginx(t)
 	if _, err := s3test.FindBinary(); err != nil {
@@ -35,8 +39,9 @@ func TestPageViewsEndToEnd(t *testing.T) {
 		MaxInFlight: 24, Timeout: 60 * time.Second, Prices: DefaultPrices, Out: io.Discard,
 		DemoDir: filepath.Join(filepath.Dir(file), "..", "..", "demo"),
 		Pages: PageOptions{
-			Rate: 4, Measured: 300, Conns: 6, MobileShare: 0.6, AVIFShare: 0.5, WebPShare: 0.35,
+			Measured: 300, Conns: 6, MobileShare: 0.6, AVIFShare: 0.5, WebPShare: 0.35,
 			DayPages: 40, ChurnSKUs: 2, SteadyWindow: 150, MaxWarm: 300, SteadyDelta: 0.1,
+			Sweep: []float64{0.5}, SweepSeconds: 1,
 		},
 	}
 	if testing.Verbose() {
@@ -59,8 +64,46 @@ func TestPageViewsEndToEnd(t *testing.T) {
 	if reg.OriginRequests >= reg.EdgeRequests {
 		t.Errorf("regional: origin answered %d requests of the edge's %d; nginx should have kept some", reg.OriginRequests, reg.EdgeRequests)
 	}
-	if l1 := res.PageRuns[1]; l1.Tiers["regional"] != 0 || l1.OriginRequests != l1.EdgeRequests {
+	l1 := res.PageRuns[1]
+	if l1.Tiers["regional"] != 0 || l1.OriginRequests != l1.EdgeRequests {
 		t.Errorf("l1 (no regional cache): %d regional hits, origin answered %d of %d; want 0 and all", l1.Tiers["regional"], l1.OriginRequests, l1.EdgeRequests)
+	}
+	checkCurves(t, res)
+}
+
+// checkCurves: every layout was probed and swept once; the l1 layout's
+// replay at its own budget agrees with what its live L1 did, and the
+// report shows both curves.
+func checkCurves(t *testing.T, res *Results) {
+	t.Helper()
+	for _, pr := range res.PageRuns {
+		if pr.Capacity <= 0 || len(pr.RateCurve) != 2 || !pr.RateCurve[0].Measured || pr.RateCurve[1].Pages < 40 {
+			t.Errorf("%s: capacity %.1f, rate curve %+v; want a probe, the measured point and one ≥ 40-page sweep point", pr.Layout, pr.Capacity, pr.RateCurve)
+		}
+	}
+	l1 := res.PageRuns[1]
+	if len(l1.BudgetCurve) != 6 || l1.L1Policy == "" {
+		t.Fatalf("l1: budget curve %+v (policy %q), want 6 points", l1.BudgetCurve, l1.L1Policy)
+	}
+	at1 := l1.BudgetCurve[3]
+	if at1.L1Bytes != l1.L1Bytes || math.Abs(at1.HitRatio-measuredL1Hit(l1)) > 0.1 {
+		t.Errorf("l1: replay at %d bytes hits %.3f, live L1 %.3f; want the same budget within 0.1", at1.L1Bytes, at1.HitRatio, measuredL1Hit(l1))
+	}
+	if len(res.PageRuns[0].BudgetCurve) != 0 {
+		t.Errorf("regional has no L1 but a budget curve: %+v", res.PageRuns[0].BudgetCurve)
+	}
+	dir := t.TempDir()
+	if err := Write(dir, res); err != nil {
+		t.Fatal(err)
+	}
+	report, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"page-p99-vs-rate.png", "l1-hit-vs-budget.png", "## L1 hit ratio vs budget", "| l1 (measured) |"} {
+		if !strings.Contains(string(report), want) {
+			t.Errorf("report.md lacks %q", want)
+		}
 	}
 }
 

@@ -16,7 +16,7 @@ import (
 // ratio vs L1 budget (several budgets) and vs catalog size (several sizes).
 func Plot(dir string, r *Results) ([]string, error) {
 	p := &plotSet{dir: dir}
-	steps := []func(*Results) error{p.latencyCDF, p.p99VsRate, p.hitRatioVsBudget, p.vsCatalogSize, p.pageCDF}
+	steps := []func(*Results) error{p.latencyCDF, p.p99VsRate, p.hitRatioVsBudget, p.vsCatalogSize, p.pageCDF, p.pageP99VsRate, p.pageHitVsBudget}
 	for _, step := range steps {
 		if err := step(r); err != nil {
 			return p.files, err

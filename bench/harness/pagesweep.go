@@ -1,0 +1,101 @@
+package harness
+
+import (
+	"context"
+
+	"github.com/edgeshelf/edgeshelf/bench/sim"
+)
+
+// RatePoint is one open-loop run of a layout at a fraction of its probed
+// capacity: the points of the page p99 vs rate plot.
+type RatePoint struct {
+	Fraction float64 `json:"fraction_of_capacity"`
+	PageRate float64 `json:"page_rate"`
+	Pages    int64   `json:"pages"`
+	Errors   int64   `json:"errors"` // failed requests and dropped pages
+	PageP50  float64 `json:"page_p50_ms"`
+	PageP99  float64 `json:"page_p99_ms"`
+	ReqP99   float64 `json:"request_p99_ms"`
+	Measured bool    `json:"measured"` // the measured phase itself
+}
+
+// BudgetPoint is the layout's recorded trace replayed through its L1
+// policy at another byte budget: the points of the hit ratio vs L1 budget
+// plot.
+type BudgetPoint struct {
+	L1Bytes      int64   `json:"l1_bytes"`
+	HitRatio     float64 `json:"l1_hit_ratio"`
+	ByteHitRatio float64 `json:"l1_byte_hit_ratio"`
+}
+
+// sweepPoint runs pages at fraction × capacity after the measured phase
+// (so it cannot change what was measured) for about SweepSeconds, at
+// least 40 pages.
+func (ph *pagePhases) sweepPoint(ctx context.Context, fraction float64) RatePoint {
+	rate := max(fraction*ph.pr.Capacity, 0.1)
+	n := max(int(rate*ph.e.opts.Pages.SweepSeconds), 40)
+	pages := make([]Page, n)
+	for i := range pages {
+		pages[i] = ph.g.next(ph.base, ph.e.opts.URLTemplate)
+	}
+	lr := RunPages(ctx, PageLoadConfig{Pages: pages, Rate: rate, Conns: ph.e.opts.Pages.Conns,
+		MaxPages: max(ph.e.opts.MaxInFlight/max(ph.e.opts.Pages.Conns, 1), 1), Timeout: ph.e.opts.Timeout, Trace: ph.trace}, 0)
+	page, req := histSummary(lr.PageHist), histSummary(lr.ReqHist)
+	return RatePoint{Fraction: fraction, PageRate: rate, Pages: lr.Pages, Errors: lr.Errors + lr.PagesDropped,
+		PageP50: page.P50, PageP99: page.P99, ReqP99: req.P99}
+}
+
+// sweep adds the measured phase and the --page-sweep points to the
+// layout's rate curve; nothing when the rate was given rather than probed.
+func (ph *pagePhases) sweep(ctx context.Context) {
+	pr := ph.pr
+	if pr.Capacity <= 0 {
+		return
+	}
+	pr.RateCurve = append(pr.RateCurve, RatePoint{Fraction: pr.PageRate / pr.Capacity, PageRate: pr.PageRate, Pages: pr.Pages,
+		Errors: pr.Errors + pr.PagesDropped, PageP50: pr.PageLatency.P50, PageP99: pr.PageLatency.P99, ReqP99: pr.RequestLatency.P99, Measured: true})
+	for _, f := range ph.e.opts.Pages.Sweep {
+		if ctx.Err() != nil {
+			return
+		}
+		p := ph.sweepPoint(ctx, f)
+		ph.e.say("  %-12s at %.0f %% of capacity (%.1f pages/s): page p50 %.1f ms  p99 %.1f ms", pr.Layout, 100*f, p.PageRate, p.PageP50, p.PageP99)
+		pr.RateCurve = append(pr.RateCurve, p)
+	}
+}
+
+// entryOverhead approximates what an L1 entry costs beyond its body
+// (cache.Entry.Size: content type, ETag, tags and 128 bytes of headers).
+const entryOverhead = 200
+
+// traceRecorder keeps, in completion order, the requests that reached
+// the origin (not answered by the regional cache): what its L1 saw.
+type traceRecorder struct {
+	reqs []sim.Request
+}
+
+func (t *traceRecorder) add(url, accept, tier string, n int64) {
+	if t == nil || tier == "regional" {
+		return
+	}
+	t.reqs = append(t.reqs, sim.Request{Key: url + "|" + acceptName(accept), Size: n + entryOverhead})
+}
+
+// budgetCurve replays what the layout's L1 saw through its policy at
+// fractions of its budget; requests before measuredFrom warm the cache
+// uncounted, as the warm-up did for the measured phase.
+func budgetCurve(t *traceRecorder, policy string, l1Bytes int64, measuredFrom int) ([]BudgetPoint, error) {
+	if t == nil || l1Bytes <= 0 || measuredFrom >= len(t.reqs) {
+		return nil, nil
+	}
+	tr := &sim.Trace{Name: "recorded", Reqs: t.reqs}
+	var out []BudgetPoint
+	for _, f := range []float64{0.125, 0.25, 0.5, 1, 2, 4} {
+		r, err := sim.Replay(tr, policy, int64(f*float64(l1Bytes)), sim.Options{Warmup: measuredFrom})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, BudgetPoint{L1Bytes: r.Budget, HitRatio: 1 - r.ObjectMiss, ByteHitRatio: 1 - r.ByteMiss})
+	}
+	return out, nil
+}
