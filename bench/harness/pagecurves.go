@@ -76,3 +76,8 @@ func enoughBudget(x *PageRunResult) int64 {
 	}
 	return c[len(c)-1].L1Bytes
 }
+
+// per1k is n per 1,000 of total; 0 when total is.
+func per1k(n, total int64) float64 {
+	return 1000 * ratio(n, total)
+}

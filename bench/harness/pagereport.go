@@ -31,10 +31,10 @@ func PageReport(r *Results, plots []string) string {
 			x.Layout, x.PageRate, capacityCell(x.Capacity), x.Settled, x.WarmRequests, x.Pages, x.Requests, x.Errors+x.PagesDropped, x.ImagesPerPage,
 			x.PageLatency.P50, x.PageLatency.P99, x.RequestLatency.P50, x.RequestLatency.P99, x.RequestLatency.P999)
 	}
-	b.WriteString("\n## Where responses came from\n\n| layout | regional (nginx HIT) | l1 | l2 | render | hit ratio | edge requests | origin requests |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("\n## Where responses came from\n\n| layout | regional (nginx HIT) | l1 | l2 | render | hit ratio | edge requests | origin requests | renders / 1k | S3 requests / 1k |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, x := range r.PageRuns {
-		fmt.Fprintf(&b, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %d | %d |\n", x.Layout, x.HitRatio["regional"], x.HitRatio["l1"],
-			x.HitRatio["l2"], x.HitRatio["render"], x.CacheHitRatio, x.EdgeRequests, x.OriginRequests)
+		fmt.Fprintf(&b, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %d | %d | %.1f | %.1f |\n", x.Layout, x.HitRatio["regional"], x.HitRatio["l1"],
+			x.HitRatio["l2"], x.HitRatio["render"], x.CacheHitRatio, x.EdgeRequests, x.OriginRequests, x.RendersPer1k, x.S3Per1k)
 	}
 	writeRateCurves(&b, r.PageRuns)
 	writeBudgetCurves(&b, r.PageRuns)

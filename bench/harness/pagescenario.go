@@ -39,6 +39,9 @@ type PageRunResult struct {
 	PageLatency                  Latency            `json:"page_complete_ms"`
 	PageCDF                      []CDFPoint         `json:"page_cdf"`
 	S3Gets, S3Puts, OriginBytes  int64
+	Renders                      int64   `json:"renders"` // measured phase
+	RendersPer1k                 float64 `json:"renders_per_1k"`
+	S3Per1k                      float64 `json:"s3_requests_per_1k"` // GETs + PUTs per 1,000 edge requests
 	CPUSeconds                   float64          `json:"cpu_seconds"`
 	Cost                         Cost             `json:"cost_per_million_pages"`
 	Failures                     map[string]int64 `json:"failures,omitempty"`
@@ -124,7 +127,9 @@ func (e *env) pageLayout(ctx context.Context, c *Catalog, l Layout) (*PageRunRes
 	pr.OriginRequests = o.ImageRequests() - req0
 	d := counters.Snapshot().Sub(m.calls0)
 	pr.S3Gets, pr.S3Puts, pr.CPUSeconds = d.Gets, d.Puts, (cpuTime() - m.cpu0).Seconds()
+	pr.Renders = o.Renders.Load() - m.rend0
 	fillPageRun(pr, lr, e.opts.Prices)
+	pr.RendersPer1k, pr.S3Per1k = per1k(pr.Renders, pr.Requests), per1k(pr.S3Gets+pr.S3Puts, pr.Requests)
 	e.say("  %-12s %5.1f pages/s  page p50 %7.1f ms  p99 %7.1f ms  request p99 %7.1f ms  hits %.2f (regional %.2f)  origin saw %d of %d  $%.2f/M pages",
 		pr.Layout, pr.PageRate, pr.PageLatency.P50, pr.PageLatency.P99, pr.RequestLatency.P99, pr.CacheHitRatio, pr.HitRatio["regional"],
 		pr.OriginRequests, pr.EdgeRequests, pr.Cost.USD)

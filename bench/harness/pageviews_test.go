@@ -125,6 +125,9 @@ func checkPageRunCounts(t *testing.T, pr *PageRunResult) {
 	if pr.PageLatency.P99 < pr.RequestLatency.P50 || pr.PageLatency.P50 <= 0 {
 		t.Errorf("%s: page p50 %.1f / p99 %.1f ms against request p50 %.1f ms", pr.Layout, pr.PageLatency.P50, pr.PageLatency.P99, pr.RequestLatency.P50)
 	}
+	if pr.Renders > pr.Tiers["render"] || (pr.Tiers["render"] > 0) != (pr.Renders > 0) {
+		t.Errorf("%s: %d renders counted for %d responses that came from a render", pr.Layout, pr.Renders, pr.Tiers["render"])
+	}
 	if pr.Cost.USD <= 0 || pr.WarmRequests == 0 {
 		t.Errorf("%s: cost $%v per M pages, %d warm requests", pr.Layout, pr.Cost.USD, pr.WarmRequests)
 	}
