@@ -175,7 +175,7 @@ bench-report: vips $(BIN)/versitygw
 
 ## bench-regional: the product-page report (issue #19, bench/README.md "Regional cache") into
 ## bench/results/<timestamp>/: layouts none, regional (nginx), l1, l1+l2, regional+l1, each warmed
-## to a steady hit ratio then 20,000 measured requests at 70 % of its probed capacity; page-complete
+## to a steady hit ratio then 20,000 measured requests at up to 70 % of its probed capacity (after warm-up); page-complete
 ## p50/p99, cost per million page views and a recommendation. The run prints its expected wall time first.
 # The committed report: REGIONAL_SKUS=1000 and 10000, run twice on a quiet machine.
 REGIONAL_SKUS ?= 1000

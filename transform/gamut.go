@@ -51,8 +51,27 @@ var gamutBox = box{w: 256, h: 256, crop: vips.InterestingNone, size: vips.SizeDo
 var gamutPipeline = []step{
 	{"shrinkOnLoad", shrinkOnLoad},
 	{"cmykToOutputSpace", cmykToOutputSpace},
-	{"resize", resize},
+	{"resize", sampleResize},
 	{"toOutputSpace", toOutputSpace},
+}
+
+// sampleResize resizes the gamut sample at 16 bits per channel. libvips'
+// liborc code (EDGESHELF_VIPS_VECTOR) rounds 8-bit reduces differently
+// from its C code, which moved one demo photo across the P3 threshold; at
+// 16 bits libvips reduces with the same C code either way, so the P3
+// decision (and the cache entries it picks) does not depend on that
+// setting.
+func sampleResize(st *state) error {
+	if st.fitted || st.img.BandFormat() != vips.BandFormatUchar {
+		return resize(st)
+	}
+	if err := st.img.Linear1(257, 0); err != nil { // 0..255 → 0..65535
+		return corrupt(err)
+	}
+	if err := st.img.Cast(vips.BandFormatUshort); err != nil {
+		return corrupt(err)
+	}
+	return resize(st)
 }
 
 // MeasureGamut decides whether a source is wide (see Gamut). Sources that

@@ -73,8 +73,8 @@ func (c Config) EffectiveSettings(spec Spec) string {
 	b.WriteString("x")
 	b.WriteString(strconv.Itoa(c.MaxOutputHeight))
 	b.WriteString(";vector=")
-	b.WriteString(strconv.FormatBool(c.VipsVector))
-	if c.SRGBProfile == SRGBProfileOmit && n.Format != AVIF { // an untagged sRGB variant
+	b.WriteString(strconv.FormatBool(c.VipsVector && !vectorRefused.Load())) // the setting in effect: useVector may have refused it
+	if c.SRGBProfile == SRGBProfileOmit && n.Format != AVIF {                // an untagged sRGB variant
 		b.WriteString(";srgb-profile=omit")
 	}
 	if c.PyramidMinRatio > 0 { // which mezzanine a variant renders from

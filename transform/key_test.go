@@ -174,3 +174,20 @@ func TestGamutDecisionInKey(t *testing.T) {
 		t.Error("an sRGB-shared P3 variant does not share the sRGB locale's key")
 	}
 }
+
+// TestRefusedVectorLeavesKey: when useVector could not install the liborc
+// lock it runs libvips' C code, so a config asking for liborc must key its
+// variants as renders without it.
+func TestRefusedVectorLeavesKey(t *testing.T) {
+	on, off := Defaults(), Defaults()
+	on.VipsVector, off.VipsVector = true, false
+	k := testKey(JPEG, 0)
+	if k.Hash(on) == k.Hash(off) {
+		t.Fatal("VIPS_VECTOR does not change the key")
+	}
+	vectorRefused.Store(true)
+	defer vectorRefused.Store(false)
+	if k.Hash(on) != k.Hash(off) {
+		t.Error("with liborc refused, a config asking for it keys its variants as rendered with liborc")
+	}
+}

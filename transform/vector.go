@@ -7,6 +7,7 @@ import "C"
 
 import (
 	"log/slog"
+	"sync/atomic"
 
 	"github.com/davidbyttow/govips/v2/vips"
 )
@@ -23,16 +24,23 @@ import (
 // after which five 10 s runs were clean. liborc's vertical Lanczos3 pass
 // halves the resize of a large variant (a 6 MP JPEG to 2400 px: 242 → about
 // 160 CPU-ms), so EDGESHELF_VIPS_VECTOR=true turns it on, but only where
-// the lock is seen to work (useVector). It stays off by default for now: its 8-bit
-// resize moved the gamut sample of one demo photo below the P3 threshold.
+// the lock is seen to work (useVector). The gamut sample resizes at 16 bits
+// (sampleResize), where liborc is not used, so the setting never moves a
+// P3 decision.
 func setVectorEnabled(on bool) {
 	C.vips_vector_set_enabled(C.gboolean(boolInt(on)))
 }
+
+// vectorRefused is set when EDGESHELF_VIPS_VECTOR asked for liborc and
+// useVector left it off: renders then run libvips' C code, and the cache
+// key must say so (see EffectiveSettings).
+var vectorRefused atomic.Bool
 
 // useVector turns liborc on when asked and the interposed lock is seen to
 // take libvips' compiles (a probe resize must go through it); otherwise it
 // stays off, with a warning, rather than risk the heap.
 func useVector(on bool) {
+	vectorRefused.Store(false)
 	setVectorEnabled(on)
 	if !on {
 		return
@@ -40,6 +48,7 @@ func useVector(on bool) {
 	before := orcLockedCalls()
 	if err := probeResize(); err != nil || orcLockedCalls() == before {
 		setVectorEnabled(false)
+		vectorRefused.Store(true)
 		slog.Warn("libvips' liborc SIMD code left off: its compiles do not go through edgeshelf's lock", "err", err)
 	}
 }

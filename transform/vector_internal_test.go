@@ -11,15 +11,16 @@ import (
 // TestConcurrentResizesKeepTheHeapIntact: with liborc on and its compiles
 // not serialised, four goroutines doing this crashed the process (heap
 // corruption in liborc's code memory) in three 10 s runs of three. Startup
-// leaves liborc off by default; turned on, it must come on with the lock in
-// effect (every compile and free counted by it), and the resizes must all
-// come out at the size asked for (libvips rounds halves up).
+// follows the default config (liborc on); turned on, it must come on with
+// the lock in effect (every compile and free counted by it), and the
+// resizes must all come out at the size asked for (libvips rounds halves
+// up).
 func TestConcurrentResizesKeepTheHeapIntact(t *testing.T) {
-	if vectorEnabled() {
-		t.Fatal("libvips' liborc vector code is on after Startup with the default config")
+	if vectorEnabled() != Defaults().VipsVector {
+		t.Fatalf("libvips' liborc vector code is %v after Startup with the default config (VipsVector %v)", vectorEnabled(), Defaults().VipsVector)
 	}
 	useVector(true)
-	defer useVector(false)
+	defer useVector(Defaults().VipsVector)
 	if !vectorEnabled() {
 		t.Fatal("liborc stayed off: the probe resize did not go through the lock")
 	}

@@ -186,12 +186,6 @@ func find(runs []*RunResult, layout, phase string) *RunResult {
 // stated with its numbers and PASS/FAIL.
 func Checks(r *Results) []string {
 	var out []string
-	pf := func(ok bool) string {
-		if ok {
-			return "PASS"
-		}
-		return "FAIL"
-	}
 	if l1, reg := find(r.Runs, "l1", "cold"), find(r.Runs, "regional", "cold"); l1 != nil && reg != nil {
 		out = append(out, fmt.Sprintf("%s: l1 p99 %.1f ms < regional p99 %.1f ms", pf(l1.Latency.P99 < reg.Latency.P99), l1.Latency.P99, reg.Latency.P99))
 	}
@@ -211,22 +205,11 @@ func Checks(r *Results) []string {
 
 // Compare prints two results files' matching runs side by side.
 func Compare(w io.Writer, aPath, bPath string) error {
-	read := func(p string) (*Results, error) {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return nil, err
-		}
-		var r Results
-		if err := json.Unmarshal(data, &r); err != nil {
-			return nil, fmt.Errorf("%s: %w", p, err)
-		}
-		return &r, nil
-	}
-	a, err := read(aPath)
+	a, err := readResults(aPath)
 	if err != nil {
 		return err
 	}
-	b, err := read(bPath)
+	b, err := readResults(bPath)
 	if err != nil {
 		return err
 	}

@@ -39,9 +39,9 @@ type PageRunResult struct {
 	PageLatency                  Latency            `json:"page_complete_ms"`
 	PageCDF                      []CDFPoint         `json:"page_cdf"`
 	S3Gets, S3Puts, OriginBytes  int64
-	Renders                      int64   `json:"renders"` // measured phase
-	RendersPer1k                 float64 `json:"renders_per_1k"`
-	S3Per1k                      float64 `json:"s3_requests_per_1k"` // GETs + PUTs per 1,000 edge requests
+	Renders                      int64            `json:"renders"` // measured phase
+	RendersPer1k                 float64          `json:"renders_per_1k"`
+	S3Per1k                      float64          `json:"s3_requests_per_1k"` // GETs + PUTs per 1,000 edge requests
 	CPUSeconds                   float64          `json:"cpu_seconds"`
 	Cost                         Cost             `json:"cost_per_million_pages"`
 	Failures                     map[string]int64 `json:"failures,omitempty"`
@@ -233,7 +233,7 @@ func (ph *pagePhases) run(ctx context.Context, pages []Page, window int) *PageLo
 // render slots and the links busy on a small machine.
 const probePages = 8
 
-// rate is --page-rate, or 70 % of what a short closed-loop probe
+// rate is --page-rate, or steadyRate of what a short closed-loop probe
 // (probePages in flight) completes per second on this layout.
 func (ph *pagePhases) rate(ctx context.Context) error {
 	if r := ph.e.opts.Pages.Rate; r > 0 {
@@ -246,7 +246,7 @@ func (ph *pagePhases) rate(ctx context.Context) error {
 		return err
 	}
 	ph.pr.Capacity = float64(lr.PagesOK) / max(lr.Elapsed.Seconds(), 1e-3)
-	ph.pr.PageRate = max(0.7*ph.pr.Capacity, 0.5)
+	ph.pr.PageRate = steadyRate(ph.pr.Capacity)
 	po := ph.e.opts.Pages
 	left := time.Duration((float64(po.Measured)/(ph.pr.PageRate*meanImagesPerPage) + float64(len(po.Sweep))*po.SweepSeconds) * float64(time.Second))
 	ph.e.say("  %-12s warm (%d requests, settled %v); capacity probe: %.1f pages/s closed loop → %.1f pages/s open loop; measuring and the rate sweep take about %s",

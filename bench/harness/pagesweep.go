@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"math"
 
 	"github.com/edgeshelf/edgeshelf/bench/sim"
 )
@@ -81,6 +82,12 @@ func (t *traceRecorder) add(url, accept, tier string, n int64) {
 	t.reqs = append(t.reqs, sim.Request{Key: url + "|" + acceptName(accept), Size: n + entryOverhead})
 }
 
+// budgetFractions are the budgets the recorded requests are replayed at,
+// as fractions of the layout's own: down to 1/32 to find where a smaller
+// L1 starts to cost hits (a catalog's working set is often well under the
+// default budget), up to 4× to show what more memory would buy.
+var budgetFractions = []float64{1.0 / 32, 1.0 / 16, 1.0 / 8, 1.0 / 4, 1.0 / 2, 1, 2, 4}
+
 // budgetCurve replays what the layout's L1 saw through its policy at
 // fractions of its budget; requests before measuredFrom warm the cache
 // uncounted, as the warm-up did for the measured phase.
@@ -90,7 +97,7 @@ func budgetCurve(t *traceRecorder, policy string, l1Bytes int64, measuredFrom in
 	}
 	tr := &sim.Trace{Name: "recorded", Reqs: t.reqs}
 	var out []BudgetPoint
-	for _, f := range []float64{0.125, 0.25, 0.5, 1, 2, 4} {
+	for _, f := range budgetFractions {
 		r, err := sim.Replay(tr, policy, int64(f*float64(l1Bytes)), sim.Options{Warmup: measuredFrom})
 		if err != nil {
 			return nil, err
@@ -98,4 +105,29 @@ func budgetCurve(t *traceRecorder, policy string, l1Bytes int64, measuredFrom in
 		out = append(out, BudgetPoint{L1Bytes: r.Budget, HitRatio: 1 - r.ObjectMiss, ByteHitRatio: 1 - r.ByteMiss})
 	}
 	return out, nil
+}
+
+// steadyRate is the measured phase's page rate for a probed capacity: the
+// largest step of a 1-1.5-2-3-5-7 series per decade at or under 70 % of
+// it (at least 0.5 pages/s). The closed-loop probe moved by up to 30 %
+// between runs of the same command (7.3 and 9.5 pages/s for the no-cache
+// layout); measuring at 70 % of each probe then gave each run different
+// traffic. On the series, two runs whose probes differ by less than the
+// step apart land on the same rate, and a layout is loaded at 47–70 % of
+// its capacity, within "up to 70 %".
+func steadyRate(capacity float64) float64 {
+	target := 0.7 * capacity
+	if target <= 0.5 {
+		return 0.5
+	}
+	decade := math.Pow(10, math.Floor(math.Log10(target)))
+	best := 0.5
+	for _, d := range []float64{decade / 10, decade} {
+		for _, m := range []float64{1, 1.5, 2, 3, 5, 7} {
+			if r := m * d; r <= target*(1+1e-9) && r > best {
+				best = r
+			}
+		}
+	}
+	return best
 }

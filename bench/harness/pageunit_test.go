@@ -51,3 +51,15 @@ func TestCostPerMillionAndRecommendation(t *testing.T) {
 		t.Errorf("recommended %v, want close-cheap (cheapest within 10 %% of the best p99, errors excluded)", got)
 	}
 }
+
+// TestSteadyRate: the measured rate is the series step at or under 70 % of
+// the probe, so nearby probes give the same traffic.
+func TestSteadyRate(t *testing.T) {
+	for _, c := range []struct{ capacity, want float64 }{
+		{0, 0.5}, {0.5, 0.5}, {1, 0.7}, {2.2, 1.5}, {7.3, 5}, {9.5, 5}, {10.1, 7}, {22.4, 15}, {22.9, 15}, {29, 20}, {100, 70}, {143, 100},
+	} {
+		if got := steadyRate(c.capacity); math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("steadyRate(%g) = %g, want %g", c.capacity, got, c.want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -82,10 +83,10 @@ func checkCurves(t *testing.T, res *Results) {
 		}
 	}
 	l1 := res.PageRuns[1]
-	if len(l1.BudgetCurve) != 6 || l1.L1Policy == "" {
-		t.Fatalf("l1: budget curve %+v (policy %q), want 6 points", l1.BudgetCurve, l1.L1Policy)
+	if len(l1.BudgetCurve) != len(budgetFractions) || l1.L1Policy == "" {
+		t.Fatalf("l1: budget curve %+v (policy %q), want %d points", l1.BudgetCurve, l1.L1Policy, len(budgetFractions))
 	}
-	at1 := l1.BudgetCurve[3]
+	at1 := l1.BudgetCurve[slices.Index(budgetFractions, 1)]
 	if at1.L1Bytes != l1.L1Bytes || math.Abs(at1.HitRatio-measuredL1Hit(l1)) > 0.1 {
 		t.Errorf("l1: replay at %d bytes hits %.3f, live L1 %.3f; want the same budget within 0.1", at1.L1Bytes, at1.HitRatio, measuredL1Hit(l1))
 	}

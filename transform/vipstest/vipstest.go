@@ -1,7 +1,8 @@
 // Package vipstest is the TestMain of packages whose tests call libvips: it
-// starts libvips once with the shipped defaults (liborc off, malloc arenas
-// capped, as the server starts it) and, after every test ran and libvips
-// stopped, fails the run if a goroutine was left behind.
+// starts libvips once with the shipped defaults (liborc on under
+// edgeshelf's lock, malloc arenas capped, as the server starts it) and,
+// after every test ran and libvips stopped, fails the run if a goroutine
+// was left behind.
 package vipstest
 
 import (
