@@ -58,7 +58,7 @@ func TestRenderSettingsInCacheKey(t *testing.T) {
 		{"avif speed", avif, func(c *config.Config) { c.Transform.AVIFSpeed = 7 }, true},
 		{"max output width", jpg, func(c *config.Config) { c.Transform.MaxOutputWidth = 2048 }, true},
 		{"max output height", jpg, func(c *config.Config) { c.Transform.MaxOutputHeight = 2048 }, true},
-		{"libvips vector switch", jpg, func(c *config.Config) { c.Transform.VipsVector = true }, true},
+		{"libvips vector switch", jpg, func(c *config.Config) { c.Transform.VipsVector = !c.Transform.VipsVector }, true},
 		// Unrelated: a JPEG does not depend on WebP's settings, nor on
 		// limits that only refuse requests or tune the server.
 		{"webp quality, jpeg variant", jpg, func(c *config.Config) { c.Transform.QualityWebP = 70 }, false},
