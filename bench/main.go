@@ -222,6 +222,9 @@ func (f *benchFlags) check(o harness.Options) error {
 			return fmt.Errorf("--url works with the tiers, sweep-rate and page-views scenarios; %s needs the in-process origin", o.Scenario)
 		}
 	}
+	if err := checkPinnedRates(o); err != nil {
+		return err
+	}
 	// Bounded: every run sends a fixed number of requests.
 	if total := (o.Duration + o.Warmup).Seconds() * o.Rate; total > 1_000_000 {
 		return fmt.Errorf("%.0f requests per run is over the 1,000,000 bound: lower --rate or --duration", total)

@@ -149,3 +149,33 @@ func TestCheckTarget(t *testing.T) {
 		}
 	}
 }
+
+// TestPageRatesFlag: --page-rates pins the named layouts and rejects what
+// would silently not take effect.
+func TestPageRatesFlag(t *testing.T) {
+	parse := func(args ...string) (harness.Options, error) {
+		f, err := parseFlags(append([]string{"--scenario", "page-views"}, args...), &bytes.Buffer{})
+		if err != nil {
+			return harness.Options{}, err
+		}
+		return f.options()
+	}
+	o, err := parse("--page-rates", "none=5, l1=12.5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.Pages.Rates) != 2 || o.Pages.Rates["none"] != 5 || o.Pages.Rates["l1"] != 12.5 {
+		t.Errorf("rates %v, want none=5 l1=12.5", o.Pages.Rates)
+	}
+	for _, bad := range [][]string{
+		{"--page-rates", "none"},
+		{"--page-rates", "nope=5"},
+		{"--page-rates", "none=-1"},
+		{"--page-rates", "none=5", "--page-rate", "3"},
+		{"--page-rates", "l2=5"}, // a layout page-views does not run by default
+	} {
+		if _, err := parse(bad...); err == nil {
+			t.Errorf("%v: accepted", bad)
+		}
+	}
+}

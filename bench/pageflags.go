@@ -2,6 +2,9 @@ package main
 
 import (
 	"flag"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/edgeshelf/edgeshelf/bench/harness"
@@ -10,7 +13,7 @@ import (
 // pageFlags are the page-views scenario's flags (and the WAN links, which
 // every scenario crosses when set).
 type pageFlags struct {
-	regionBytes, prices, sweep string
+	regionBytes, prices, sweep, rates string
 }
 
 func (p *pageFlags) register(fs *flag.FlagSet, o *harness.Options) {
@@ -21,7 +24,8 @@ func (p *pageFlags) register(fs *flag.FlagSet, o *harness.Options) {
 	fs.StringVar(&p.regionBytes, "region-bytes", "1GiB", "size of the regional nginx cache (proxy_cache_path max_size)")
 	fs.StringVar(&p.prices, "prices", "", "page-views: JSON price table (default: example list prices, see bench/README.md)")
 	po := &o.Pages
-	fs.Float64Var(&po.Rate, "page-rate", 0, "page-views: page views per second (0: 70 % of a closed-loop capacity probe per layout)")
+	fs.Float64Var(&po.Rate, "page-rate", 0, "page-views: page views per second for every layout, without a capacity probe (0: probe each layout, measure at a step under 70 % of it)")
+	fs.StringVar(&p.rates, "page-rates", "", "page-views: layout=pages/s,... pins those layouts' measured rate after their probe (same load on every run of the command)")
 	fs.IntVar(&po.Measured, "page-requests", 20000, "page-views: measured requests per layout (whole pages)")
 	fs.IntVar(&po.Conns, "page-conns", 6, "page-views: parallel image fetches per page view")
 	fs.Float64Var(&po.MobileShare, "mobile-share", 0.6, "page-views: share of page views from phones (pdp + thumbs); the rest desktop (pdp + cards + zoom)")
@@ -49,6 +53,9 @@ func (p *pageFlags) apply(o *harness.Options, set map[string]bool) error {
 	if o.Pages.Sweep, err = parseList(p.sweep, "--page-sweep", rate); err != nil {
 		return err
 	}
+	if o.Pages.Rates, err = layoutRates(p.rates); err != nil {
+		return err
+	}
 	if o.Scenario != "page-views" {
 		return nil
 	}
@@ -63,6 +70,43 @@ func (p *pageFlags) apply(o *harness.Options, set map[string]bool) error {
 	for _, d := range defaults {
 		if !set[d.name] {
 			*d.dst = d.val
+		}
+	}
+	return nil
+}
+
+// layoutRates parses --page-rates: "none=5,l1=12".
+func layoutRates(s string) (map[string]float64, error) {
+	out := map[string]float64{}
+	for _, item := range split(s) {
+		name, val, ok := strings.Cut(item, "=")
+		if !ok {
+			return nil, fmt.Errorf("--page-rates: %q is not layout=pages/s", item)
+		}
+		if _, err := harness.LayoutByName(name, 0); err != nil {
+			return nil, fmt.Errorf("--page-rates: %w", err)
+		}
+		r, err := rate(val)
+		if err != nil {
+			return nil, fmt.Errorf("--page-rates %s: %w", name, err)
+		}
+		out[name] = r
+	}
+	return out, nil
+}
+
+// checkPinnedRates rejects --page-rates that would not take effect: with
+// --page-rate (no probe to pin after) or naming a layout not measured.
+func checkPinnedRates(o harness.Options) error {
+	if len(o.Pages.Rates) == 0 {
+		return nil
+	}
+	if o.Pages.Rate > 0 {
+		return fmt.Errorf("--page-rates and --page-rate: give one (--page-rate skips the probe --page-rates pins after)")
+	}
+	for name := range o.Pages.Rates {
+		if !slices.Contains(o.Layouts, name) {
+			return fmt.Errorf("--page-rates names %s, which --layouts (%s) does not run", name, strings.Join(o.Layouts, ","))
 		}
 	}
 	return nil

@@ -158,18 +158,17 @@ func fillClientSide(rr *RunResult, lr *LoadResult) {
 // fill fills the origin's cost since mark; without a render counter the
 // responses that said they rendered stand in for renders.
 func (m *meter) fill(rr *RunResult, lr *LoadResult, cpu time.Duration) {
-	per1k := func(n int64) float64 { return 1000 * ratio(n, lr.Completed) }
 	if m.renders != nil {
 		rr.Renders = m.renders.Load() - m.rend0
 		rr.RunRenders = m.renders.Load() - m.rendAll
 	} else {
 		rr.Renders = lr.Tiers["render"]
 	}
-	rr.RendersPer1k = per1k(rr.Renders)
+	rr.RendersPer1k = per1k(rr.Renders, lr.Completed)
 	if m.counters != nil {
 		d := m.counters.Snapshot().Sub(m.calls0)
 		rr.S3Gets, rr.S3Puts = d.Gets, d.Puts
-		rr.S3GetsPer1k = per1k(d.Gets)
+		rr.S3GetsPer1k = per1k(d.Gets, lr.Completed)
 	}
 	rr.CPUSeconds = cpu.Seconds()
 	rr.CPUmsPerReq = 1000 * rr.CPUSeconds / float64(max(lr.Completed, 1))

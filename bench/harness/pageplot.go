@@ -18,18 +18,14 @@ func (p *plotSet) pageCDF(r *Results) error {
 
 // pageP99VsRate draws each layout's page p99 over its rate curve.
 func (p *plotSet) pageP99VsRate(r *Results) error {
-	m := map[string]plotter.XYs{}
-	var names []string
-	for _, x := range r.PageRuns {
-		if len(x.RateCurve) < 2 {
-			continue
-		}
-		names = append(names, x.Layout)
+	m, names := layoutSeries(r, func(x *PageRunResult) plotter.XYs {
+		var xys plotter.XYs
 		for _, pt := range x.RateCurve {
-			m[x.Layout] = append(m[x.Layout], plotter.XY{X: pt.PageRate, Y: max(pt.PageP99, 0.01)})
+			xys = append(xys, plotter.XY{X: pt.PageRate, Y: max(pt.PageP99, 0.01)})
 		}
-		sort.Slice(m[x.Layout], func(i, j int) bool { return m[x.Layout][i].X < m[x.Layout][j].X })
-	}
+		sort.Slice(xys, func(i, j int) bool { return xys[i].X < xys[j].X })
+		return xys
+	})
 	if len(names) == 0 {
 		return nil
 	}
@@ -39,20 +35,30 @@ func (p *plotSet) pageP99VsRate(r *Results) error {
 // pageHitVsBudget draws each L1 layout's recorded trace replayed at
 // other budgets.
 func (p *plotSet) pageHitVsBudget(r *Results) error {
-	m := map[string]plotter.XYs{}
-	var names []string
-	for _, x := range r.PageRuns {
-		if len(x.BudgetCurve) < 2 {
-			continue
-		}
-		names = append(names, x.Layout)
+	m, names := layoutSeries(r, func(x *PageRunResult) plotter.XYs {
+		var xys plotter.XYs
 		for _, pt := range x.BudgetCurve {
-			m[x.Layout] = append(m[x.Layout], plotter.XY{X: float64(pt.L1Bytes) / (1 << 20), Y: pt.HitRatio})
+			xys = append(xys, plotter.XY{X: float64(pt.L1Bytes) / (1 << 20), Y: pt.HitRatio})
 		}
-	}
+		return xys
+	})
 	if len(names) == 0 {
 		return nil
 	}
 	return p.lines("L1 hit ratio vs L1 budget (each layout's recorded requests replayed)", "L1 budget (MiB, log)", "L1 hit ratio of requests reaching the origin",
 		"l1-hit-vs-budget.png", true, m, names)
+}
+
+// layoutSeries is one line per layout whose series has at least two
+// points; a single point draws no line.
+func layoutSeries(r *Results, series func(*PageRunResult) plotter.XYs) (map[string]plotter.XYs, []string) {
+	m := map[string]plotter.XYs{}
+	var names []string
+	for _, x := range r.PageRuns {
+		if xys := series(x); len(xys) >= 2 {
+			m[x.Layout] = xys
+			names = append(names, x.Layout)
+		}
+	}
+	return m, names
 }

@@ -24,11 +24,11 @@ func PageReport(r *Results, plots []string) string {
 		fmt.Fprintf(&b, "%-12s %s\n", x.Layout, x.Topology)
 	}
 	b.WriteString("```\n\n## Page-complete and request latency\n\n")
-	b.WriteString("| layout | pages/s | capacity | settled | warm-up req | pages | requests | errors | img/page | page p50 ms | page p99 ms | req p50 ms | req p99 ms | req p99.9 ms |\n" +
+	b.WriteString("| layout | pages/s (of capacity) | capacity | settled | warm-up req | pages | requests | errors | img/page | page p50 ms | page p99 ms | req p50 ms | req p99 ms | req p99.9 ms |\n" +
 		"|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, x := range r.PageRuns {
-		fmt.Fprintf(&b, "| %s | %.1f | %s | %v | %d | %d | %d | %d | %.2f | %.1f | %.1f | %.1f | %.1f | %.1f |\n",
-			x.Layout, x.PageRate, capacityCell(x.Capacity), x.Settled, x.WarmRequests, x.Pages, x.Requests, x.Errors+x.PagesDropped, x.ImagesPerPage,
+		fmt.Fprintf(&b, "| %s | %s | %s | %v | %d | %d | %d | %d | %.2f | %.1f | %.1f | %.1f | %.1f | %.1f |\n",
+			x.Layout, rateCell(x), capacityCell(x.Capacity), x.Settled, x.WarmRequests, x.Pages, x.Requests, x.Errors+x.PagesDropped, x.ImagesPerPage,
 			x.PageLatency.P50, x.PageLatency.P99, x.RequestLatency.P50, x.RequestLatency.P99, x.RequestLatency.P999)
 	}
 	b.WriteString("\n## Where responses came from\n\n| layout | regional (nginx HIT) | l1 | l2 | render | hit ratio | edge requests | origin requests | renders / 1k | S3 requests / 1k |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
@@ -107,6 +107,19 @@ func writeRecommendation(b *strings.Builder, runs []*PageRunResult) {
 		fmt.Fprintf(b, "\nSizing: replaying its traffic, an L1 of %s reaches within 0.02 of the hit ratio of %s (the table above); "+
 			"more memory than that buys little on this catalog and traffic.\n", bytesStr(n), bytesStr(x.BudgetCurve[len(x.BudgetCurve)-1].L1Bytes))
 	}
+}
+
+// rateCell is the measured page rate and its share of the probed
+// capacity; "pinned" when --page-rates set it.
+func rateCell(x *PageRunResult) string {
+	s := fmt.Sprintf("%.1f", x.PageRate)
+	if x.Capacity > 0 {
+		s += fmt.Sprintf(" (%.0f %%)", 100*x.PageRate/x.Capacity)
+	}
+	if x.RatePinned {
+		s += " pinned"
+	}
+	return s
 }
 
 // capacityCell is the probed capacity, or "not probed" when --page-rate

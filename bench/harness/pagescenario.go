@@ -22,6 +22,7 @@ type PageRunResult struct {
 	CatalogSKU int     `json:"catalog_skus"` // with the SKUs churn brings in
 	PageRate   float64 `json:"page_rate"`    // page views per second, measured phase
 	Capacity   float64 `json:"capacity_pages_per_s,omitempty"`
+	RatePinned bool    `json:"rate_pinned,omitempty"` // --page-rates set PageRate
 
 	WarmRequests int       `json:"warm_requests"`
 	Settled      bool      `json:"settled"`
@@ -221,11 +222,17 @@ func (ph *pagePhases) measure(ctx context.Context, marked func()) (*PageLoadResu
 // run sends pages open loop at the layout's page rate, or closed loop
 // with probePages in flight before the rate is known (the warm-up).
 func (ph *pagePhases) run(ctx context.Context, pages []Page, window int) *PageLoadResult {
+	return ph.runAt(ctx, pages, ph.pr.PageRate, window)
+}
+
+// runAt sends pages open loop at rate pages/s, or closed loop with
+// probePages in flight when rate is 0.
+func (ph *pagePhases) runAt(ctx context.Context, pages []Page, rate float64, window int) *PageLoadResult {
 	inFlight := max(ph.e.opts.MaxInFlight/max(ph.e.opts.Pages.Conns, 1), 1)
-	if ph.pr.PageRate <= 0 {
+	if rate <= 0 {
 		inFlight = probePages
 	}
-	return RunPages(ctx, PageLoadConfig{Pages: pages, Rate: ph.pr.PageRate, Conns: ph.e.opts.Pages.Conns,
+	return RunPages(ctx, PageLoadConfig{Pages: pages, Rate: rate, Conns: ph.e.opts.Pages.Conns,
 		MaxPages: inFlight, Timeout: ph.e.opts.Timeout, Trace: ph.trace}, window)
 }
 
@@ -240,13 +247,19 @@ func (ph *pagePhases) rate(ctx context.Context) error {
 		ph.pr.PageRate = r
 		return nil
 	}
-	lr := RunPages(ctx, PageLoadConfig{Pages: ph.pagesFor(ph.e.opts.Pages.SteadyWindow), Conns: ph.e.opts.Pages.Conns,
-		MaxPages: probePages, Timeout: ph.e.opts.Timeout, Trace: ph.trace}, 0)
+	lr := ph.runAt(ctx, ph.pagesFor(ph.e.opts.Pages.SteadyWindow), 0, 0)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	ph.pr.Capacity = float64(lr.PagesOK) / max(lr.Elapsed.Seconds(), 1e-3)
 	ph.pr.PageRate = steadyRate(ph.pr.Capacity)
+	if r, ok := ph.e.opts.Pages.Rates[ph.pr.Layout]; ok {
+		ph.pr.PageRate, ph.pr.RatePinned = r, true
+		if r > maxLoad*ph.pr.Capacity {
+			ph.e.say("  %-12s WARNING: --page-rates %s=%g is %.0f %% of the probed capacity, above %.0f %%: its p99 measures queueing",
+				ph.pr.Layout, ph.pr.Layout, r, 100*r/ph.pr.Capacity, 100*maxLoad)
+		}
+	}
 	po := ph.e.opts.Pages
 	left := time.Duration((float64(po.Measured)/(ph.pr.PageRate*meanImagesPerPage) + float64(len(po.Sweep))*po.SweepSeconds) * float64(time.Second))
 	ph.e.say("  %-12s warm (%d requests, settled %v); capacity probe: %.1f pages/s closed loop → %.1f pages/s open loop; measuring and the rate sweep take about %s",

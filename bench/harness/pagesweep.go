@@ -39,8 +39,7 @@ func (ph *pagePhases) sweepPoint(ctx context.Context, fraction float64) RatePoin
 	for i := range pages {
 		pages[i] = ph.g.next(ph.base, ph.e.opts.URLTemplate)
 	}
-	lr := RunPages(ctx, PageLoadConfig{Pages: pages, Rate: rate, Conns: ph.e.opts.Pages.Conns,
-		MaxPages: max(ph.e.opts.MaxInFlight/max(ph.e.opts.Pages.Conns, 1), 1), Timeout: ph.e.opts.Timeout, Trace: ph.trace}, 0)
+	lr := ph.runAt(ctx, pages, rate, 0)
 	page, req := histSummary(lr.PageHist), histSummary(lr.ReqHist)
 	return RatePoint{Fraction: fraction, PageRate: rate, Pages: lr.Pages, Errors: lr.Errors + lr.PagesDropped,
 		PageP50: page.P50, PageP99: page.P99, ReqP99: req.P99}
@@ -107,6 +106,10 @@ func budgetCurve(t *traceRecorder, policy string, l1Bytes int64, measuredFrom in
 	return out, nil
 }
 
+// maxLoad is the highest share of a layout's probed capacity its
+// measured phase runs at.
+const maxLoad = 0.7
+
 // steadyRate is the measured phase's page rate for a probed capacity: the
 // largest step of a 1-1.5-2-3-5-7 series per decade at or under 70 % of
 // it (at least 0.5 pages/s). The closed-loop probe moved by up to 30 %
@@ -116,7 +119,7 @@ func budgetCurve(t *traceRecorder, policy string, l1Bytes int64, measuredFrom in
 // step apart land on the same rate, and a layout is loaded at 47–70 % of
 // its capacity, within "up to 70 %".
 func steadyRate(capacity float64) float64 {
-	target := 0.7 * capacity
+	target := maxLoad * capacity
 	if target <= 0.5 {
 		return 0.5
 	}

@@ -7,7 +7,11 @@ import (
 
 // PageOptions shape the product-page workload (scenario page-views).
 type PageOptions struct {
-	Rate        float64 // page views per second (0: 70 % of a closed-loop capacity probe)
+	Rate float64 // page views per second, no warm-up probe (0: probe each layout)
+	// Rates pin a layout's measured rate (pages/s) after its probe, so that
+	// two runs of one command offer the same load whatever their probes
+	// say; the layouts not named get steadyRate of their probe.
+	Rates       map[string]float64
 	Measured    int     // measured requests per layout (rounded up to whole pages)
 	Conns       int     // parallel fetches per page, as a browser's 6 per host
 	MobileShare float64 // share of page views from phones; the rest are desktops

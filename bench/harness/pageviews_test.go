@@ -43,6 +43,7 @@ func TestPageViewsEndToEnd(t *testing.T) {
 			Measured: 300, Conns: 6, MobileShare: 0.6, AVIFShare: 0.5, WebPShare: 0.35,
 			DayPages: 40, ChurnSKUs: 2, SteadyWindow: 150, MaxWarm: 300, SteadyDelta: 0.1,
 			Sweep: []float64{0.5}, SweepSeconds: 1,
+			Rates: map[string]float64{"l1": 7},
 		},
 	}
 	if testing.Verbose() {
@@ -68,6 +69,9 @@ func TestPageViewsEndToEnd(t *testing.T) {
 	l1 := res.PageRuns[1]
 	if l1.Tiers["regional"] != 0 || l1.OriginRequests != l1.EdgeRequests {
 		t.Errorf("l1 (no regional cache): %d regional hits, origin answered %d of %d; want 0 and all", l1.Tiers["regional"], l1.OriginRequests, l1.EdgeRequests)
+	}
+	if !l1.RatePinned || l1.PageRate != 7 || reg.RatePinned || reg.PageRate != steadyRate(reg.Capacity) {
+		t.Errorf("l1 pinned at 7 pages/s: %v %.1f; regional from its probe %.1f: %v %.1f", l1.RatePinned, l1.PageRate, reg.Capacity, reg.RatePinned, reg.PageRate)
 	}
 	checkCurves(t, res)
 }
@@ -101,7 +105,7 @@ func checkCurves(t *testing.T, res *Results) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"page-p99-vs-rate.png", "l1-hit-vs-budget.png", "## L1 hit ratio vs budget", "| l1 (measured) |"} {
+	for _, want := range []string{"page-p99-vs-rate.png", "l1-hit-vs-budget.png", "## L1 hit ratio vs budget", "| l1 (measured) |", "| l1 | 7.0 ("} {
 		if !strings.Contains(string(report), want) {
 			t.Errorf("report.md lacks %q", want)
 		}
