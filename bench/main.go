@@ -78,6 +78,18 @@ func runE(ctx context.Context, args []string, stdout, stderr io.Writer) (string,
 		}
 		return "", err
 	}
+	if f.rerender {
+		if f.fs.NArg() == 0 {
+			return "", errors.New("--rerender needs results.json files: --rerender a/results.json …")
+		}
+		for _, p := range f.fs.Args() {
+			if err := harness.Rerender(p); err != nil {
+				return "", err
+			}
+			fmt.Fprintln(stdout, "rerendered:", filepath.Dir(p))
+		}
+		return "", nil
+	}
 	if f.fs.NArg() > 0 {
 		return "", fmt.Errorf("unexpected arguments %q", f.fs.Args())
 	}
@@ -118,7 +130,7 @@ type benchFlags struct {
 	presets, formats, locales, layouts, rates string
 	l1, budgets, skusList, outDir, compare    string
 	pageSummary                               string
-	quiet, allowRemote                        bool
+	quiet, allowRemote, rerender              bool
 	page                                      pageFlags
 	set                                       map[string]bool // flags given explicitly
 }
@@ -137,13 +149,14 @@ func parseFlags(args []string, stderr io.Writer) (*benchFlags, error) {
 	fs.StringVar(&f.skusList, "skus-list", "10,100,1000,10000", "catalog-growth: catalog sizes (SKUs)")
 	fs.StringVar(&f.outDir, "out", "", "results directory (default bench/results/<timestamp> in the module)")
 	fs.StringVar(&f.compare, "compare", "", "print a/results.json against the results.json given as the next argument, then exit")
+	fs.BoolVar(&f.rerender, "rerender", false, "rewrite report.md, results.csv and the plots beside each results.json given as an argument, from it, with this code, then exit")
 	fs.StringVar(&f.pageSummary, "page-summary", "", "write summary.md (every layout per run, reproducibility of runs of the same command, cost and p99 vs catalog size) into this directory from the page-views results.json files given as arguments, then exit")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
 	fs.BoolVar(&f.allowRemote, "allow-remote", false, "let --url target a host other than loopback")
 	optionFlags(fs, &f.o)
 	f.page.register(fs, &f.o)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: go run ./bench [flags]\n       go run ./bench --compare a/results.json b/results.json\n       go run ./bench --page-summary DIR a/results.json b/results.json …\n\n")
+		fmt.Fprintf(stderr, "usage: go run ./bench [flags]\n       go run ./bench --compare a/results.json b/results.json\n       go run ./bench --page-summary DIR a/results.json b/results.json …\n       go run ./bench --rerender a/results.json …\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

@@ -34,6 +34,17 @@ func Write(dir string, r *Results) error {
 	return os.WriteFile(filepath.Join(dir, "report.md"), []byte(Report(r, plots)), 0o644)
 }
 
+// Rerender rewrites report.md, results.csv and the plots beside a
+// results.json from it, with this code: a report fixed or extended after
+// a long run need not cost the run again.
+func Rerender(resultsJSON string) error {
+	r, err := readResults(resultsJSON)
+	if err != nil {
+		return err
+	}
+	return Write(filepath.Dir(resultsJSON), r)
+}
+
 var csvHeader = []string{"scenario", "layout", "phase", "rate_rps", "l1_bytes", "l2", "catalog", "skus", "variants", "zipf_s",
 	"s3_latency_ms", "s3_jitter_ms", "scheduled", "completed", "ok", "errors", "dropped", "throughput_rps",
 	"p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms", "mean_ms", "hit_l1", "hit_l2", "hit_render", "cache_hit_ratio",

@@ -103,10 +103,24 @@ func writeRecommendation(b *strings.Builder, runs []*PageRunResult) {
 	}
 	fmt.Fprintf(b, "**%s** (%s, %s): expected page p99 %.1f ms, cost $%.2f per million page views — "+
 		"the cheapest layout whose page p99 is within 10 %% of the best measured.\n", x.Layout, budget, regional, x.PageLatency.P99, x.Cost.USD)
-	if n := enoughBudget(x); n > 0 {
-		fmt.Fprintf(b, "\nSizing: replaying its traffic, an L1 of %s reaches within 0.02 of the hit ratio of %s (the table above); "+
-			"more memory than that buys little on this catalog and traffic.\n", bytesStr(n), bytesStr(x.BudgetCurve[len(x.BudgetCurve)-1].L1Bytes))
+	writeSizing(b, x)
+}
+
+// writeSizing is the L1 budget line of the recommendation, from the
+// layout's replayed traffic.
+func writeSizing(b *strings.Builder, x *PageRunResult) {
+	c := x.BudgetCurve
+	if len(c) == 0 {
+		return
 	}
+	if c[len(c)-1].HitRatio < 0.005 {
+		fmt.Fprintf(b, "\nSizing: its L1 answered no request, live or replayed at any budget from %s to %s: behind one regional cache the origin "+
+			"sees each variant's first request only. There the L1 is insurance for when the regional cache is cold, purged or bypassed; "+
+			"size it from the layout without one (the table above).\n", bytesStr(c[0].L1Bytes), bytesStr(c[len(c)-1].L1Bytes))
+		return
+	}
+	fmt.Fprintf(b, "\nSizing: replaying its traffic, an L1 of %s reaches within 0.02 of the hit ratio of %s (the table above); "+
+		"more memory than that buys little on this catalog and traffic.\n", bytesStr(enoughBudget(x)), bytesStr(c[len(c)-1].L1Bytes))
 }
 
 // rateCell is the measured page rate and its share of the probed
