@@ -45,8 +45,11 @@ type Config struct {
 	AutoQualityMinScore float64 `env:"AUTO_QUALITY_MIN_SCORE" envDefault:"0.995" help:"q=auto: lowest MS-SSIM (on CIE L*, 1 = identical) the encoded variant may score against its unencoded pixels"`
 	// The source pyramid (pyramid.go); the ratio and PyramidVersion are in
 	// the key, the memory budget changes no bytes.
-	PyramidMinRatio float64       `env:"PYRAMID_MIN_RATIO" envDefault:"2" help:"a variant miss renders from the smallest source-pyramid level (upright 512/1024/2048 px mezzanines made from one decode of the original) holding at least this many times the variant's pixels; larger variants use the original; 0 turns the pyramid off"`
-	PyramidBytes    bytesize.Size `env:"PYRAMID_BYTES" envDefault:"128MiB" help:"memory kept for hot source-pyramid levels (their L2 copies live under pyramids/ in the store)"`
+	PyramidMinRatio float64 `env:"PYRAMID_MIN_RATIO" envDefault:"2" help:"a variant miss renders from the smallest source-pyramid level (upright 512/1024/2048 px mezzanines made from one decode of the original) holding at least this many times the variant's pixels; larger variants use the original; 0 turns the pyramid off"`
+	// PyramidAdmit is in the key too: it decides which misses render from
+	// the original while a pyramid could serve them.
+	PyramidAdmit int           `env:"PYRAMID_ADMIT" envDefault:"2" help:"misses of an original that build its source pyramid: at 2 a lone first miss renders straight from the original (a one-off image never pays for mezzanines) and the second miss, or several misses of it arriving together, builds it; 1 builds it on the first miss"`
+	PyramidBytes bytesize.Size `env:"PYRAMID_BYTES" envDefault:"128MiB" help:"memory kept for hot source-pyramid levels (their L2 copies live under pyramids/ in the store)"`
 }
 
 // Defaults is the configuration with every setting at its default, for
@@ -95,6 +98,7 @@ func (c Config) Validate() error {
 		{c.AutoQualityEncodes >= 1 && c.AutoQualityEncodes <= 8, "AUTO_QUALITY_ENCODES", "must be within 1..8"},
 		{c.AutoQualityDeltaE >= 0 && c.AutoQualityDeltaE <= 100, "AUTO_QUALITY_DELTA_E", "must be within 0..100"},
 		{c.PyramidMinRatio == 0 || c.PyramidMinRatio >= 1, "PYRAMID_MIN_RATIO", "must be 0 (off) or ≥ 1"},
+		{c.PyramidAdmit >= 1 && c.PyramidAdmit <= 100, "PYRAMID_ADMIT", "must be within 1..100"},
 		{c.PyramidBytes >= 0, "PYRAMID_BYTES", "must be ≥ 0"},
 		{c.AutoQualityMinScore > 0 && c.AutoQualityMinScore <= 1, "AUTO_QUALITY_MIN_SCORE", "must be within 0..1 (0 excluded)"},
 	}

@@ -82,6 +82,8 @@ func (c Config) EffectiveSettings(spec Spec) string {
 		b.WriteString(PyramidVersion)
 		b.WriteString("@")
 		b.WriteString(strconv.FormatFloat(c.PyramidMinRatio, 'g', -1, 64))
+		b.WriteString(";admit=")
+		b.WriteString(strconv.Itoa(c.PyramidAdmit))
 	}
 	return b.String()
 }

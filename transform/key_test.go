@@ -52,7 +52,9 @@ var settingEffect = map[string][]Format{
 	// (within ΔE2000 0.3: TestPyramidFidelity); the memory budget only
 	// decides where the same mezzanine is read from.
 	"PyramidMinRatio": allFormats,
-	"PyramidBytes":    nil,
+	// Admission decides which misses render from the original instead.
+	"PyramidAdmit": allFormats,
+	"PyramidBytes": nil,
 }
 
 // bumped is cfg with one field changed to another value of its type.

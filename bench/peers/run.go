@@ -15,8 +15,9 @@ import (
 
 // The workloads (issue #16).
 const (
-	// Steady: originals seen before (a warm-up pass touched each), every
-	// measured request a variant miss (caches off: each one renders).
+	// Steady: originals seen before (a warm-up pass requested two variants
+	// of each, as a product page does), every measured request a variant
+	// miss (caches off: each one renders).
 	Steady = "steady"
 	// Cold: each measured request's original is new to the server process
 	// (both restarted per round and format, each original requested once).
@@ -94,7 +95,7 @@ func (o Options) runWarm(ctx context.Context, client *http.Client) ([]Sample, er
 			return nil, err
 		}
 		servers[i] = s
-		touch := Load{Variants: o.variants(Steady, "jpg", -1), Concurrency: o.Concurrency}
+		touch := Load{Variants: o.warmVariants(), Concurrency: o.Concurrency}
 		m, err := touch.Run(ctx, s, client)
 		if err != nil {
 			return nil, fmt.Errorf("warm-up pass on %s: %w", side.Name, err)
@@ -158,16 +159,25 @@ func (o Options) report(s Sample) Sample {
 	return s
 }
 
+// warmVariants are the warm-up pass: each original in catalog order at the
+// steady workload's width and as a thumbnail. Two variants make an original
+// one edgeshelf keeps a source pyramid for (PYRAMID_ADMIT 2): "seen before"
+// means what it means for a catalog in service, not a single request.
+func (o Options) warmVariants() []Variant {
+	var out []Variant
+	for _, sku := range o.Originals.SKUs {
+		out = append(out, o.Originals.Variant(sku, "jpg", nil), o.Originals.Variant(sku, "jpg", &Presets[0]))
+	}
+	return out
+}
+
 // variants is what a workload requests in format f in a round: every
 // original in an order shuffled per round (the same order for each side),
 // each at the ad-hoc width or, for product-page traffic, at every preset.
-// Round -1 is the warm-up pass, in catalog order.
 func (o Options) variants(workload, f string, round int) []Variant {
 	skus := slices.Clone(o.Originals.SKUs)
-	if round >= 0 {
-		r := rand.New(rand.NewPCG(uint64(round), uint64(len(workload))))
-		r.Shuffle(len(skus), func(i, j int) { skus[i], skus[j] = skus[j], skus[i] })
-	}
+	r := rand.New(rand.NewPCG(uint64(round), uint64(len(workload))))
+	r.Shuffle(len(skus), func(i, j int) { skus[i], skus[j] = skus[j], skus[i] })
 	var out []Variant
 	for _, sku := range skus {
 		if workload != Product {

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/edgeshelf/edgeshelf/cache"
+	"github.com/edgeshelf/edgeshelf/catalog"
 	"github.com/edgeshelf/edgeshelf/internal/problem"
 	"github.com/edgeshelf/edgeshelf/origin/httpx"
 	"github.com/edgeshelf/edgeshelf/origin/variant"
@@ -113,6 +114,7 @@ func (h *Handler) warm(c *fiber.Ctx) error {
 func (h *Handler) runWarm(ctx context.Context, job *warmState, plans []variant.Plan) {
 	var g errgroup.Group
 	g.SetLimit(max(h.variants.RenderConfig().Concurrency, 2))
+	expectSets(h.variants, plans)
 	seen := map[string]bool{}
 	for _, p := range plans {
 		if seen[p.Key] || ctx.Err() != nil { // two locales sharing a colour profile share a variant
@@ -142,6 +144,24 @@ func (h *Handler) runWarm(ctx context.Context, job *warmState, plans []variant.P
 	job.mu.Unlock()
 	h.log.Info("warm finished", "id", job.ID, "hub", job.Hub, "state", job.State, "variants", job.Total,
 		"rendered", job.rendered.Load(), "failed", job.failed.Load())
+}
+
+// expectSets tells the variant service which originals the job renders
+// more than one variant of, so each builds its pyramid on its first miss:
+// one decode per original for the whole image set.
+func expectSets(v *variant.Service, plans []variant.Plan) {
+	keys := map[catalog.Original]map[string]bool{}
+	for _, p := range plans {
+		if keys[p.Orig] == nil {
+			keys[p.Orig] = map[string]bool{}
+		}
+		keys[p.Orig][p.Key] = true
+	}
+	for orig, k := range keys {
+		if len(k) > 1 {
+			v.ExpectVariants(orig)
+		}
+	}
 }
 
 func (h *Handler) warmOne(ctx context.Context, job *warmState, p variant.Plan) {

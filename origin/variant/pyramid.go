@@ -55,11 +55,13 @@ func (m *manifest) pyramid() *transform.Pyramid {
 }
 
 // built is one flight's outcome: the pyramid's index and, when this flight
-// read the original, the original and the mezzanines it made.
+// read the original, the original and the mezzanines it made. direct: the
+// flight read the original and admission left the pyramid for a later miss.
 type built struct {
 	m      *manifest
 	orig   *store.Object
 	levels []transform.PyramidLevel
+	direct bool
 }
 
 // pyramids finds or makes source pyramids: memory, then the store, then one
@@ -77,12 +79,13 @@ type pyramids struct {
 	levels    *levelCache
 	uploads   chan struct{}
 	pending   sync.WaitGroup
+	admission *admission
 	m         pyramidMetrics
 }
 
 type pyramidMetrics struct {
 	hits, decodes, uploads *prometheus.CounterVec
-	builds, misses         prometheus.Counter
+	builds, misses, direct prometheus.Counter
 }
 
 func newPyramids(blob store.Blob, persist bool, r Renderer, reg prometheus.Registerer) *pyramids {
@@ -92,10 +95,11 @@ func newPyramids(blob store.Blob, persist bool, r Renderer, reg prometheus.Regis
 	return &pyramids{
 		blob: blob, persist: persist, render: r, cfg: cfg, log: slog.Default(), manifests: manifests,
 		levels:  newLevelCache(int64(cfg.PyramidBytes), f.NewGauge(prometheus.GaugeOpts{Name: "edgeshelf_pyramid_bytes", Help: "Bytes of source-pyramid levels held in memory."})),
-		uploads: make(chan struct{}, pyramidUploads),
+		uploads: make(chan struct{}, pyramidUploads), admission: newAdmission(cfg.PyramidAdmit),
 		m: pyramidMetrics{
 			hits:    f.NewCounterVec(prometheus.CounterOpts{Name: "edgeshelf_pyramid_hits_total", Help: "Pyramid levels found, by tier (memory, store, build: made by this miss)."}, []string{"tier"}),
 			misses:  f.NewCounter(prometheus.CounterOpts{Name: "edgeshelf_pyramid_misses_total", Help: "Variant misses no pyramid level could serve (too large, ineligible source, pyramid off)."}),
+			direct:  f.NewCounter(prometheus.CounterOpts{Name: "edgeshelf_pyramid_deferred_total", Help: "Lone first misses of an original rendered straight from it, its pyramid left to a later miss (PYRAMID_ADMIT)."}),
 			builds:  f.NewCounter(prometheus.CounterOpts{Name: "edgeshelf_pyramid_builds_total", Help: "Pyramids built from a decode of their original."}),
 			decodes: f.NewCounterVec(prometheus.CounterOpts{Name: "edgeshelf_source_decodes_total", Help: "Decodes of variant sources, by source (original, pyramid)."}, []string{"source"}),
 			uploads: f.NewCounterVec(prometheus.CounterOpts{Name: "edgeshelf_pyramid_uploads_total", Help: "Background pyramid uploads to the store, by result (ok, error, skipped: all upload slots busy)."}, []string{"result"}),
@@ -126,6 +130,10 @@ func (p *pyramids) load(ctx context.Context, orig catalog.Original, spec transfo
 	b, err := p.find(ctx, dir, orig, readOrig)
 	if err != nil {
 		return nil, "", err
+	}
+	if b.direct {
+		p.m.direct.Inc()
+		return p.fromOriginal(ctx, orig, b.orig, readOrig)
 	}
 	pyr := b.m.pyramid()
 	if i := pyr.Pick(spec, p.cfg, p.cfg.PyramidMinRatio); i >= 0 {
@@ -161,7 +169,7 @@ func (p *pyramids) find(ctx context.Context, dir string, orig catalog.Original, 
 			return built{m: m}, nil
 		}
 		if !p.persist {
-			return p.build(ctx, dir, readOrig)
+			return p.build(ctx, dir, orig, readOrig)
 		}
 		if obj, err := p.blob.Get(ctx, dir+"/manifest.json", store.GetOptions{}); err == nil {
 			var m manifest
@@ -170,7 +178,7 @@ func (p *pyramids) find(ctx context.Context, dir string, orig catalog.Original, 
 				return built{m: &m}, nil
 			}
 		}
-		return p.build(ctx, dir, readOrig)
+		return p.build(ctx, dir, orig, readOrig)
 	})
 	if err != nil {
 		return built{}, err
@@ -178,13 +186,17 @@ func (p *pyramids) find(ctx context.Context, dir string, orig catalog.Original, 
 	return v.(built), nil
 }
 
-// build reads and decodes the original once, keeps the mezzanines in memory
-// and uploads them in the background; the miss that built them renders at
-// once.
-func (p *pyramids) build(ctx context.Context, dir string, readOrig func(context.Context) (*store.Object, error)) (built, error) {
+// build reads the original and, when admission says it is time, decodes
+// it once, keeps the mezzanines in memory and uploads them in the
+// background; the miss that built them renders at once.
+func (p *pyramids) build(ctx context.Context, dir string, orig catalog.Original, readOrig func(context.Context) (*store.Object, error)) (built, error) {
 	obj, err := readOrig(ctx)
 	if err != nil {
 		return built{}, err
+	}
+	// Decided after the read, so misses queued meanwhile count.
+	if !p.admission.build(dir, orig) {
+		return built{orig: obj, direct: true}, nil
 	}
 	pyr, err := p.render.BuildPyramid(ctx, obj.Data)
 	if err != nil {

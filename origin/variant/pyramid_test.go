@@ -26,11 +26,17 @@ import (
 type countingStore struct {
 	store.Blob
 	originalGets atomic.Int64
+	// beforeOriginal, when set, runs before each read of an original: a
+	// slow store.
+	beforeOriginal atomic.Pointer[func()]
 }
 
 func (c *countingStore) Get(ctx context.Context, key string, opts store.GetOptions) (*store.Object, error) {
 	if strings.HasPrefix(key, "originals/") && !strings.HasSuffix(key, ".yaml") {
 		c.originalGets.Add(1)
+		if f := c.beforeOriginal.Load(); f != nil {
+			(*f)()
+		}
 	}
 	return c.Blob.Get(ctx, key, opts)
 }
@@ -87,6 +93,20 @@ func checkPyramidLifecycle(t *testing.T, base store.Blob) {
 	blob := &countingStore{Blob: base}
 	origintest.FreshInventory(t, blob, time.Now().Add(-10*time.Second))
 	h := startPyramidOrigin(t, blob)
+	// The burst is concurrent: the original's read waits until all 20
+	// variants' misses are in flight, as behind a store slower than the
+	// clients. Admission (PYRAMID_ADMIT) counts them, so the first read
+	// builds the pyramid.
+	const orig = "originals/amber-oud-50ml/front.jpg"
+	slowStore := func() {
+		for deadline := time.Now().Add(30 * time.Second); h.Server.Variants().MissesInFlight(orig) < 20; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Errorf("after 30 s only %d misses of %s in flight", h.Server.Variants().MissesInFlight(orig), orig)
+				return
+			}
+		}
+	}
+	blob.beforeOriginal.Store(&slowStore)
 	var wg sync.WaitGroup
 	var failed atomic.Int64
 	for i := range 100 {
@@ -102,6 +122,7 @@ func checkPyramidLifecycle(t *testing.T, base store.Blob) {
 		}()
 	}
 	wg.Wait()
+	blob.beforeOriginal.Store(nil)
 	if failed.Load() > 0 {
 		t.Fatalf("%d of 100 requests failed", failed.Load())
 	}
@@ -140,7 +161,7 @@ func checkPyramidLifecycle(t *testing.T, base store.Blob) {
 }
 
 // TestPyramidPNGOriginal: a PNG original (no shrink-on-load) gets a pyramid
-// its small variants render from; a WebP one renders from itself (libvips
+// on its second miss, which its small variants render from; a WebP one renders from itself (libvips
 // decodes it at a reduced scale already).
 func TestPyramidPNGOriginal(t *testing.T) {
 	blob := origintest.DemoStore(t)
@@ -161,11 +182,12 @@ func TestPyramidPNGOriginal(t *testing.T) {
 	}
 	putOriginal(t, blob, "label-mug", png)
 	h := startPyramidOrigin(t, blob)
-	for _, w := range []int{240, 320} {
+	for _, w := range []int{240, 320, 280} {
 		if resp, _ := h.Get(t, fmt.Sprintf("/img/label-mug/front/_.jpg?w=%d", w)); resp.StatusCode != 200 {
 			t.Fatalf("status %d", resp.StatusCode)
 		}
 	}
+	// The first miss is alone: admission renders it from the original.
 	if b, p := counter(t, h, "edgeshelf_pyramid_builds_total", ""), counter(t, h, "edgeshelf_source_decodes_total", "pyramid"); b != 1 || p != 2 {
 		t.Errorf("PNG original: %d builds, %d renders from the pyramid; want 1, 2", b, p)
 	}
@@ -208,10 +230,11 @@ func TestPyramidWarm(t *testing.T) {
 // TestPyramidSwatchCalibration: the swatch rect is in fractions of the
 // upright image, so calibration and QA find the same patch on a mezzanine:
 // variants of the swatch views (a hub photo with a cast, a 1200 px
-// original's 512 level, a warm locale included) measure
+// original's 512 level, a warm locale included; PYRAMID_ADMIT 1, so the
+// first miss of each original renders from its pyramid too) measure
 // within ΔE2000 0.3 of the same variants rendered from their originals.
 func TestPyramidSwatchCalibration(t *testing.T) {
-	with := startPyramidOrigin(t, nil)
+	with := origintest.Start(t, origintest.Options{Configure: func(c *config.Config) { c.Transform.PyramidAdmit = 1 }})
 	without := origintest.Start(t, origintest.Options{Configure: func(c *config.Config) { c.Transform.PyramidMinRatio = 0 }})
 	for _, path := range []string{
 		"/img/amber-oud-50ml/front/card.jpg", "/img/amber-oud-50ml/front/thumb.webp?hub=eu-waw",
@@ -235,12 +258,13 @@ func TestPyramidSwatchCalibration(t *testing.T) {
 }
 
 // TestPyramidNotStoredWithoutL2: with the results tier off, pyramids stay
-// in memory: variants still render from one, and nothing is written under
+// in memory: variants still render from one (built by the first miss,
+// PYRAMID_ADMIT 1), and nothing is written under
 // pyramids/ in the store.
 func TestPyramidNotStoredWithoutL2(t *testing.T) {
 	blob := origintest.DemoStore(t)
 	origintest.FreshInventory(t, blob, time.Now().Add(-10*time.Second))
-	h := origintest.Start(t, origintest.Options{Store: blob, NoL2: true})
+	h := origintest.Start(t, origintest.Options{Store: blob, NoL2: true, Configure: func(c *config.Config) { c.Transform.PyramidAdmit = 1 }})
 	for _, w := range []int{240, 320} {
 		if resp, _ := h.Get(t, fmt.Sprintf("/img/label-mug/front/_.jpg?w=%d", w)); resp.StatusCode != 200 {
 			t.Fatalf("status %d", resp.StatusCode)

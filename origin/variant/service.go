@@ -121,6 +121,8 @@ func (s *Service) Get(ctx context.Context, p Plan) (*cache.Entry, cache.Source, 
 // has a place in its line. It runs at most once per key at a time (inside
 // the cache's flight).
 func (s *Service) render(ctx context.Context, p Plan) (*cache.Entry, error) {
+	done := s.pyramids.admission.start(p.Orig) // counted while it waits for a slot too
+	defer done()
 	res, err := s.deps.Renderer.Render(ctx, transform.Request{
 		Spec: p.Spec, Look: p.Look,
 		Load: func(ctx context.Context) ([]byte, string, error) {

@@ -1,0 +1,41 @@
+package variant_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/edgeshelf/edgeshelf/config"
+	"github.com/edgeshelf/edgeshelf/origin/origintest"
+)
+
+// TestPyramidAdmission: at PYRAMID_ADMIT 2 (the default) a lone first miss
+// of an original renders straight from it and builds nothing, as a one-off
+// image needs; the second miss builds the pyramid and renders from it, and
+// so does every later one. At 1 the first miss builds it.
+func TestPyramidAdmission(t *testing.T) {
+	// After each miss: lone misses deferred, builds, renders from the
+	// original, renders from the pyramid.
+	for _, tc := range []struct {
+		admit int
+		want  [][4]int
+	}{
+		{2, [][4]int{{1, 0, 1, 0}, {1, 1, 1, 1}, {1, 1, 1, 2}}},
+		{1, [][4]int{{0, 1, 0, 1}, {0, 1, 0, 2}, {0, 1, 0, 3}}},
+	} {
+		t.Run(fmt.Sprintf("admit=%d", tc.admit), func(t *testing.T) {
+			h := origintest.Start(t, origintest.Options{Configure: func(c *config.Config) { c.Transform.PyramidAdmit = tc.admit }})
+			for i, w := range []int{300, 320, 340} {
+				if resp, body := h.Get(t, fmt.Sprintf("/img/amber-oud-50ml/front/_.jpg?w=%d", w)); resp.StatusCode != 200 {
+					t.Fatalf("w=%d: status %d %s", w, resp.StatusCode, body)
+				}
+				got := [4]int{
+					counter(t, h, "edgeshelf_pyramid_deferred_total", ""), counter(t, h, "edgeshelf_pyramid_builds_total", ""),
+					counter(t, h, "edgeshelf_source_decodes_total", "original"), counter(t, h, "edgeshelf_source_decodes_total", "pyramid"),
+				}
+				if got != tc.want[i] {
+					t.Errorf("after miss %d: deferred, builds, from original, from pyramid = %v, want %v", i+1, got, tc.want[i])
+				}
+			}
+		})
+	}
+}
