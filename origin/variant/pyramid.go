@@ -84,8 +84,8 @@ type pyramids struct {
 }
 
 type pyramidMetrics struct {
-	hits, decodes, uploads *prometheus.CounterVec
-	builds, misses, direct prometheus.Counter
+	hits, decodes, uploads   *prometheus.CounterVec
+	builds, misses, deferred prometheus.Counter
 }
 
 func newPyramids(blob store.Blob, persist bool, r Renderer, reg prometheus.Registerer) *pyramids {
@@ -97,12 +97,12 @@ func newPyramids(blob store.Blob, persist bool, r Renderer, reg prometheus.Regis
 		levels:  newLevelCache(int64(cfg.PyramidBytes), f.NewGauge(prometheus.GaugeOpts{Name: "edgeshelf_pyramid_bytes", Help: "Bytes of source-pyramid levels held in memory."})),
 		uploads: make(chan struct{}, pyramidUploads), admission: newAdmission(cfg.PyramidAdmit),
 		m: pyramidMetrics{
-			hits:    f.NewCounterVec(prometheus.CounterOpts{Name: "edgeshelf_pyramid_hits_total", Help: "Pyramid levels found, by tier (memory, store, build: made by this miss)."}, []string{"tier"}),
-			misses:  f.NewCounter(prometheus.CounterOpts{Name: "edgeshelf_pyramid_misses_total", Help: "Variant misses no pyramid level could serve (too large, ineligible source, pyramid off)."}),
-			direct:  f.NewCounter(prometheus.CounterOpts{Name: "edgeshelf_pyramid_deferred_total", Help: "Lone first misses of an original rendered straight from it, its pyramid left to a later miss (PYRAMID_ADMIT)."}),
-			builds:  f.NewCounter(prometheus.CounterOpts{Name: "edgeshelf_pyramid_builds_total", Help: "Pyramids built from a decode of their original."}),
-			decodes: f.NewCounterVec(prometheus.CounterOpts{Name: "edgeshelf_source_decodes_total", Help: "Decodes of variant sources, by source (original, pyramid)."}, []string{"source"}),
-			uploads: f.NewCounterVec(prometheus.CounterOpts{Name: "edgeshelf_pyramid_uploads_total", Help: "Background pyramid uploads to the store, by result (ok, error, skipped: all upload slots busy)."}, []string{"result"}),
+			hits:     f.NewCounterVec(prometheus.CounterOpts{Name: "edgeshelf_pyramid_hits_total", Help: "Pyramid levels found, by tier (memory, store, build: made by this miss)."}, []string{"tier"}),
+			misses:   f.NewCounter(prometheus.CounterOpts{Name: "edgeshelf_pyramid_misses_total", Help: "Variant misses no pyramid level could serve (too large, ineligible source, pyramid off)."}),
+			deferred: f.NewCounter(prometheus.CounterOpts{Name: "edgeshelf_pyramid_deferred_total", Help: "Lone first misses of an original rendered straight from it, its pyramid left to a later miss (PYRAMID_ADMIT)."}),
+			builds:   f.NewCounter(prometheus.CounterOpts{Name: "edgeshelf_pyramid_builds_total", Help: "Pyramids built from a decode of their original."}),
+			decodes:  f.NewCounterVec(prometheus.CounterOpts{Name: "edgeshelf_source_decodes_total", Help: "Decodes of variant sources, by source (original, pyramid)."}, []string{"source"}),
+			uploads:  f.NewCounterVec(prometheus.CounterOpts{Name: "edgeshelf_pyramid_uploads_total", Help: "Background pyramid uploads to the store, by result (ok, error, skipped: all upload slots busy)."}, []string{"result"}),
 		},
 	}
 }
@@ -121,7 +121,8 @@ func levelKey(dir string, l transform.PyramidLevel) string {
 }
 
 // load is a render's Load: the smallest mezzanine that serves the spec, or
-// the original. Only the first miss of an original reads and decodes it.
+// the original. Once an original has a pyramid, no miss it serves reads
+// or decodes the original (admission decides which miss builds it).
 func (p *pyramids) load(ctx context.Context, orig catalog.Original, spec transform.Spec, readOrig func(context.Context) (*store.Object, error)) ([]byte, string, error) {
 	if p.cfg.PyramidMinRatio <= 0 {
 		return p.fromOriginal(ctx, orig, nil, readOrig)
@@ -132,7 +133,7 @@ func (p *pyramids) load(ctx context.Context, orig catalog.Original, spec transfo
 		return nil, "", err
 	}
 	if b.direct {
-		p.m.direct.Inc()
+		p.m.deferred.Inc()
 		return p.fromOriginal(ctx, orig, b.orig, readOrig)
 	}
 	pyr := b.m.pyramid()

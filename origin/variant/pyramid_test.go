@@ -161,8 +161,8 @@ func checkPyramidLifecycle(t *testing.T, base store.Blob) {
 }
 
 // TestPyramidPNGOriginal: a PNG original (no shrink-on-load) gets a pyramid
-// on its second miss, which its small variants render from; a WebP one renders from itself (libvips
-// decodes it at a reduced scale already).
+// on its second miss, which its small variants render from; a WebP one
+// renders from itself (libvips decodes it at a reduced scale already).
 func TestPyramidPNGOriginal(t *testing.T) {
 	blob := origintest.DemoStore(t)
 	origintest.FreshInventory(t, blob, time.Now().Add(-10*time.Second))
