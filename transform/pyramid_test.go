@@ -124,6 +124,7 @@ func TestPyramidFidelity(t *testing.T) {
 	}
 	ctx := context.Background()
 	compared := 0
+	var set fidelitySet
 	for _, src := range pyramidSources(t) {
 		pyr, err := r.BuildPyramid(ctx, src.data)
 		if err != nil {
@@ -137,16 +138,48 @@ func TestPyramidFidelity(t *testing.T) {
 					continue
 				}
 				compared++
-				comparePyramidRender(t, r, src, spec, pyr.Levels[i])
+				if mean, ok := comparePyramidRender(t, r, src, spec, pyr.Levels[i]); ok {
+					set.add(mean)
+				}
 			}
 		}
 	}
 	if compared < 50 {
 		t.Errorf("only %d renders came from a mezzanine", compared)
 	}
+	set.check(t)
 }
 
-func comparePyramidRender(t *testing.T, r *transform.Renderer, src pyramidSource, spec transform.Spec, l transform.PyramidLevel) {
+// fidelitySet is the bound over the whole golden set (#16): the
+// mean ΔE2000 of the lossless renders from a mezzanine at most
+// pyramidMeanDeltaE, and no single render's mean above 1.0.
+type fidelitySet struct {
+	n          int
+	sum, worst float64
+}
+
+func (s *fidelitySet) add(mean float64) {
+	s.n++
+	s.sum += mean
+	s.worst = max(s.worst, mean)
+}
+
+func (s *fidelitySet) check(t *testing.T) {
+	t.Helper()
+	if s.n == 0 {
+		t.Fatal("no lossless render came from a mezzanine")
+	}
+	mean := s.sum / float64(s.n)
+	t.Logf("golden set, %d lossless renders from a mezzanine: ΔE2000 mean %.3f, worst render's mean %.3f", s.n, mean, s.worst)
+	if mean > pyramidMeanDeltaE || s.worst > 1.0 {
+		t.Errorf("golden set: ΔE2000 mean %.3f (≤ %.2f), worst render's mean %.3f (≤ 1.0)", mean, pyramidMeanDeltaE, s.worst)
+	}
+}
+
+// comparePyramidRender checks one render from level l against the same
+// render from the original; lossless (PNG) renders return their mean
+// ΔE2000 and true.
+func comparePyramidRender(t *testing.T, r *transform.Renderer, src pyramidSource, spec transform.Spec, l transform.PyramidLevel) (float64, bool) {
 	t.Helper()
 	ctx := context.Background()
 	want, err := r.Render(ctx, transform.Request{Source: src.data, Spec: spec})
@@ -160,7 +193,7 @@ func comparePyramidRender(t *testing.T, r *transform.Renderer, src pyramidSource
 	name := src.name + " " + spec.Canonical()
 	if got.Width != want.Width || got.Height != want.Height {
 		t.Errorf("%s: %d×%d from level %d, %d×%d from the original", name, got.Width, got.Height, l.LongEdge(), want.Width, want.Height)
-		return
+		return 0, false
 	}
 	mean, p999, psnr := pixelDistance(t, got.Data, want.Data)
 	t.Logf("%-34s level %4d: ΔE2000 mean %.3f p99.9 %.3f, PSNR %.1f dB", name, l.LongEdge(), mean, p999, psnr)
@@ -177,6 +210,7 @@ func comparePyramidRender(t *testing.T, r *transform.Renderer, src pyramidSource
 		t.Errorf("%s: ΔE2000 mean %.3f (≤ %.2f), PSNR %.1f dB (≥ %.0f)", name,
 			mean, bound, psnr, pyramidMinPSNR)
 	}
+	return mean, spec.Format == transform.PNG
 }
 
 // pixelDistance decodes two same-size images to sRGB and returns the mean

@@ -54,8 +54,10 @@ func NewResults(o Options, samples []Sample, versions map[string]string, started
 			"rounds":      fmt.Sprint(o.Rounds),
 			"duration":    o.Duration.String(),
 			"caches":      "off on both: edgeshelf --l1-bytes 0 --l2=false; imgproxy has no result cache",
-			"queueing": "both queue without shedding (edgeshelf --render-queue-wait 0); workers: each server's default " +
-				"(edgeshelf one render per CPU, imgproxy two per CPU) unless the command line says otherwise",
+			"queueing": fmt.Sprintf("both queue without shedding (edgeshelf --render-queue-wait 0); workers: %d on both "+
+				"(imgproxy's default, two per CPU: edgeshelf --render-concurrency %d, IMGPROXY_WORKERS=%d), all at nice 0 "+
+				"like the load generator (edgeshelf --render-nice 0; its default 10 favours cache hits, and there are none here) "+
+				"unless the command line says otherwise", Workers(), Workers(), Workers()),
 		},
 	}
 	r.Rows = Aggregate(samples, o.Sides[0].Name, o.Sides[1].Name)

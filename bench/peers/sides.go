@@ -5,6 +5,7 @@ import (
 	"image"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 )
 
@@ -51,14 +52,21 @@ const (
 	AVIFSpeed  = 8 // imgproxy v4's default
 )
 
+// Workers is how many renders each server runs at once: imgproxy's default
+// (IMGPROXY_WORKERS: two per GOMAXPROCS, which is the CPUs here), given to
+// both.
+func Workers() int { return 2 * runtime.GOMAXPROCS(0) }
+
 // Edgeshelf serves from an fs store with both cache tiers off, every
 // format's default quality and the encoder efforts set to imgproxy's,
 // nothing in the background (catalog/routing polls, decision log). Its
 // render queue waits as imgproxy's does (unbounded): by default edgeshelf
 // sheds a render that waited 20 ms with 503 render_busy, which a closed
-// loop of 8 on 2 cores triggers and which would count as failures. extra
-// flags come last, so they win (e.g. --render-concurrency 4 to match
-// imgproxy's two workers per CPU).
+// loop of 8 on 2 cores triggers and which would count as failures. It runs
+// Workers renders at nice 0, as imgproxy does: edgeshelf's default nice 10
+// lets cache hits win the CPU, but here there are no hits and the load
+// generator shares the cores, so at nice 10 edgeshelf's renders alone would
+// yield to it. extra flags come last, so they win.
 func Edgeshelf(bin string, extra ...string) Side {
 	q := strconv.Itoa(Quality)
 	return Side{
@@ -69,6 +77,7 @@ func Edgeshelf(bin string, extra ...string) Side {
 				"--quality-jpeg", q, "--quality-webp", q, "--quality-avif", q,
 				"--webp-effort", strconv.Itoa(WebPEffort), "--avif-speed", strconv.Itoa(AVIFSpeed),
 				"--render-queue-wait", "0",
+				"--render-concurrency", strconv.Itoa(Workers()), "--render-nice", "0",
 				// imgproxy strips colour profiles by default (untagged
 				// sRGB): equal output needs edgeshelf's sRGB variants
 				// untagged too.
@@ -98,7 +107,8 @@ func Edgeshelf(bin string, extra ...string) Side {
 
 // Imgproxy serves the originals from its local filesystem root with its
 // defaults (metadata and colour profile stripped, no result cache: the open
-// source edition has none) and the same quality and encoder efforts.
+// source edition has none), the same quality and encoder efforts, and
+// Workers set explicitly (its default, so a developer's shell cannot move it).
 func Imgproxy(bin string) Side {
 	return Side{
 		Name: "imgproxy",
@@ -112,6 +122,7 @@ func Imgproxy(bin string) Side {
 				"IMGPROXY_WEBP_EFFORT="+strconv.Itoa(WebPEffort),
 				"IMGPROXY_AVIF_SPEED="+strconv.Itoa(AVIFSpeed),
 				"IMGPROXY_LOG_LEVEL=warn",
+				"IMGPROXY_WORKERS="+strconv.Itoa(Workers()),
 			)
 			return cmd
 		},
