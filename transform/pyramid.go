@@ -11,7 +11,7 @@ import (
 // PyramidVersion names the mezzanine recipe (levels, encoding, resampling).
 // It is part of every mezzanine's store key and of every variant key that
 // may render from one: a change of recipe never serves an old mezzanine.
-const PyramidVersion = "p1-jpeg95-444-512-1024-2048"
+const PyramidVersion = "p2-jpeg95-444-512-1024-2048"
 
 // pyramidLevels are the long edges of the mezzanines, smallest first. A
 // 400 px card renders from the 1024 level (6.5× its pixels), a 1200 px
@@ -245,7 +245,7 @@ func encodeLevel(img *vips.ImageRef, long, w, h int) (PyramidLevel, error) {
 	scale := float64(long) / float64(max(w, h))
 	lw, lh := max(int(math.Round(float64(w)*scale)), 1), max(int(math.Round(float64(h)*scale)), 1)
 	if img.Width() != lw || img.Height() != lh {
-		err := img.ResizeWithVScale(float64(lw)/float64(img.Width()), float64(lh)/float64(img.Height()), vips.KernelLanczos3)
+		err := lanczos3(img, float64(lw)/float64(img.Width()), float64(lh)/float64(img.Height()))
 		if err != nil {
 			return PyramidLevel{}, err
 		}

@@ -37,7 +37,7 @@ func scaleToBox(img *vips.ImageRef, b box) error {
 		return img.ThumbnailWithSize(b.w, b.h, b.crop, b.size)
 	}
 	hshrink, vshrink := thumbnailShrink(img.Width(), img.Height(), b.w, b.h, b.crop != vips.InterestingNone, b.size)
-	return img.ResizeWithVScale(1/hshrink, 1/vshrink, vips.KernelLanczos3)
+	return lanczos3(img, 1/hshrink, 1/vshrink)
 }
 
 // thumbnailShrink is libvips' vips_thumbnail_calculate_shrink: the factors

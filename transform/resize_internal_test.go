@@ -13,8 +13,8 @@ import (
 
 // TestResizeAndCropMatchThumbnail: scaleToBox then cropToBox (the resize
 // and crop steps) stand in for libvips' vips_thumbnail_image on decoded
-// images, so they must give the same pixels, byte for byte, at every box,
-// fit and crop they take over.
+// images, so they must give the same geometry and, but for liborc's
+// rounding, the same pixels at every box, fit and crop they take over.
 func TestResizeAndCropMatchThumbnail(t *testing.T) {
 	sources := []struct {
 		name string
@@ -75,8 +75,8 @@ func TestResizeAndCropMatchThumbnail(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if !bytes.Equal(gb, wb) {
-						t.Fatal("pixels differ from libvips' thumbnail")
+					if worst, mean := pixelDiff(gb, wb); worst > maxRoundingDiff || mean > maxMeanRoundingDiff {
+						t.Fatalf("pixels differ from libvips' thumbnail by up to %d levels (mean %.3f): more than rounding", worst, mean)
 					}
 				})
 			}
@@ -130,4 +130,30 @@ func loadPNG(t *testing.T, data []byte) *vips.ImageRef {
 		t.Fatalf("test image has alpha %v, format %v: scaleToBox would not take it", img.HasAlpha(), img.BandFormat())
 	}
 	return img
+}
+
+// The resize runs a downscale's horizontal pass as a vertical one (see
+// lanczos3): libvips' liborc code for that pass keeps fewer bits than its C
+// code, as it already does for every vertical pass. On this test's
+// one-pixel stripes (the worst case) that moves pixels by up to 10 levels,
+// 0.6 on average; on a photo by up to 6, under 0.1 on average (TestLanczos3). Nothing
+// else may differ: sizes, crops and bands are exact.
+const (
+	maxRoundingDiff     = 12
+	maxMeanRoundingDiff = 0.75
+)
+
+// pixelDiff is the largest and the mean absolute difference of two equally
+// long pixel buffers.
+func pixelDiff(a, b []byte) (worst int, mean float64) {
+	var sum int
+	for i := range a {
+		d := int(a[i]) - int(b[i])
+		if d < 0 {
+			d = -d
+		}
+		worst = max(worst, d)
+		sum += d
+	}
+	return worst, float64(sum) / float64(max(len(a), 1))
 }

@@ -1,0 +1,35 @@
+package transform
+
+import "github.com/davidbyttow/govips/v2/vips"
+
+// lanczos3 scales img by hscale × vscale with libvips' Lanczos3 resize.
+//
+// A downscale runs both passes as vertical ones when liborc is on: the
+// vertical pass, a 90° turn, the horizontal pass as a vertical one, and
+// the turn back. libvips 8.14 has liborc code only for its vertical pass
+// (reducev); the horizontal pass (reduceh) is plain C and was the largest
+// single cost of a large variant. A 6 MP JPEG decoded and scaled to
+// 2400 px takes 96 ms this way against 169 ms (pdp 1500 → 1200 px: 40
+// against 53 ms; the 2048 px mezzanine: 77 against 128 ms). The geometry
+// and the kernel are the same, and a quarter turn keeps the direction of
+// the axis being reduced, so the pixels differ from the direct resize only
+// by liborc's rounding: up to 6 levels of 255 on a photo, 0.1 on average
+// (89 % of a 6 MP zoom's values are identical). Enlargements and runs with
+// liborc off take libvips' own resize.
+func lanczos3(img *vips.ImageRef, hscale, vscale float64) error {
+	if hscale >= 1 || vscale > 1 || !vectorEnabled() {
+		return img.ResizeWithVScale(hscale, vscale, vips.KernelLanczos3)
+	}
+	if vscale < 1 {
+		if err := img.ResizeWithVScale(1, vscale, vips.KernelLanczos3); err != nil {
+			return err
+		}
+	}
+	if err := img.Rotate(vips.Angle90); err != nil {
+		return err
+	}
+	if err := img.ResizeWithVScale(1, hscale, vips.KernelLanczos3); err != nil {
+		return err
+	}
+	return img.Rotate(vips.Angle270)
+}
