@@ -34,18 +34,7 @@ func TestLanczos3(t *testing.T) {
 			if err := lanczos3(got, sc[0], sc[1]); err != nil {
 				t.Fatal(err)
 			}
-			if got.Width() != want.Width() || got.Height() != want.Height() || got.Bands() != want.Bands() {
-				t.Fatalf("%d×%d×%d, libvips' resize %d×%d×%d", got.Width(), got.Height(), got.Bands(), want.Width(), want.Height(), want.Bands())
-			}
-			gb, err := got.ToBytes()
-			if err != nil {
-				t.Fatal(err)
-			}
-			wb, err := want.ToBytes()
-			if err != nil {
-				t.Fatal(err)
-			}
-			worst, mean := pixelDiff(gb, wb)
+			worst, mean := imageDiff(t, got, want)
 			if !vectorEnabled() && worst != 0 {
 				t.Fatalf("liborc off: pixels differ from libvips' resize by up to %d levels", worst)
 			}
@@ -67,4 +56,22 @@ func loadJPEG(t *testing.T, data []byte) *vips.ImageRef {
 		t.Fatal(err)
 	}
 	return img
+}
+
+// imageDiff fails t unless got and want have the same size and bands, and
+// returns the largest and the mean absolute difference of their pixels.
+func imageDiff(t *testing.T, got, want *vips.ImageRef) (worst int, mean float64) {
+	t.Helper()
+	if got.Width() != want.Width() || got.Height() != want.Height() || got.Bands() != want.Bands() {
+		t.Fatalf("got %d×%d×%d, want %d×%d×%d", got.Width(), got.Height(), got.Bands(), want.Width(), want.Height(), want.Bands())
+	}
+	gb, err := got.ToBytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb, err := want.ToBytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pixelDiff(gb, wb)
 }
