@@ -74,6 +74,9 @@ func main() {
 	}
 }
 
+// flapping reports whether S3 is taken down during the run.
+func (o options) flapping() bool { return o.s3Flap > 0 }
+
 func (o options) validate() error {
 	switch {
 	case o.duration <= 0 || o.duration > 24*time.Hour:

@@ -15,6 +15,7 @@ type sample struct {
 	goHeap, vips       int64 // Go heap in use; libvips' tracked pixel memory
 	goroutines         int
 	l1Bytes            int64
+	pyramidBytes       int64 // source-pyramid levels in memory (budgeted, fills as originals get pyramids)
 	renders            int64
 	requests, failures int64 // sent so far
 }
@@ -22,8 +23,8 @@ type sample struct {
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
 
 func printHeader(w io.Writer) {
-	fmt.Fprintln(w, "| t | RSS MiB | Go heap MiB | libvips MiB | goroutines | L1 MiB | renders | requests | failed |")
-	fmt.Fprintln(w, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| t | RSS MiB | Go heap MiB | libvips MiB | goroutines | L1 MiB | pyramid MiB | renders | requests | failed |")
+	fmt.Fprintln(w, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 }
 
 func (s sample) printRow(w io.Writer, warmup time.Duration) {
@@ -31,9 +32,9 @@ func (s sample) printRow(w io.Writer, warmup time.Duration) {
 	if s.at < warmup {
 		mark = " (warm-up)"
 	}
-	fmt.Fprintf(w, "| %s%s | %.1f | %.1f | %.1f | %d | %.1f | %d | %d | %d |\n",
+	fmt.Fprintf(w, "| %s%s | %.1f | %.1f | %.1f | %d | %.1f | %.1f | %d | %d | %d |\n",
 		s.at.Round(time.Second), mark, mib(s.rss), mib(s.goHeap), mib(s.vips), s.goroutines, mib(s.l1Bytes),
-		s.renders, s.requests, s.failures)
+		mib(s.pyramidBytes), s.renders, s.requests, s.failures)
 }
 
 // growth compares the start and the end of the samples after the warm-up.
@@ -96,6 +97,9 @@ func evaluate(samples []sample, opts options, tr trafficStats, peakRSS int64, st
 	if v.maxRSS > v.budget {
 		v.problems = append(v.problems, fmt.Sprintf("RSS reached %.1f MiB, over the L1 budget + headroom (%.0f MiB)", mib(v.maxRSS), mib(v.budget)))
 	}
+	if !opts.flapping() && tr.shed*1000 > tr.requests {
+		v.problems = append(v.problems, fmt.Sprintf("%d of %d requests were shed (503 render_busy): more than 0.1 %%", tr.shed, tr.requests))
+	}
 	if tr.failures > 0 {
 		v.problems = append(v.problems, fmt.Sprintf("%d of %d requests failed; first: %s", tr.failures, tr.requests, strings.Join(tr.firstFailures, "; ")))
 	}
@@ -150,9 +154,11 @@ func (v verdict) print(w io.Writer, opts options) {
 	}
 	fmt.Fprintf(w, "  requests    %d, %d failed (%s)\n", v.traffic.requests, v.traffic.failures, strings.Join(parts, ", "))
 	fmt.Fprintf(w, "  slowest     %s\n", strings.Join(slowest, ", "))
-	if opts.s3Flap > 0 {
+	if opts.flapping() {
 		fmt.Fprintf(w, "  S3 flapped every %s: %d answers were 503 + Retry-After (shed while it was down); deadline %s + %s\n",
 			opts.s3Flap, v.traffic.shed, flapRequestTimeout, flapGrace)
+	} else if v.traffic.shed > 0 {
+		fmt.Fprintf(w, "  shed        %d renders answered 503 render_busy + Retry-After (allowed up to 0.1 %% of requests)\n", v.traffic.shed)
 	}
 	if v.ok() {
 		fmt.Fprintln(w, "PASS")

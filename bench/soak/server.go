@@ -288,6 +288,7 @@ func (s *server) sample(ctx context.Context, at time.Duration, tr *traffic) (sam
 			smp.goroutines = g
 		}
 		smp.l1Bytes = int64(m["edgeshelf_cache_l1_bytes"])
+		smp.pyramidBytes = int64(m["edgeshelf_pyramid_bytes"])
 		smp.renders = int64(m["edgeshelf_cache_renders_total"])
 		smp.goHeap = int64(m["go_memstats_heap_inuse_bytes"])
 		smp.vips = int64(m["edgeshelf_libvips_tracked_bytes"])

@@ -76,6 +76,17 @@ func TestEvaluate(t *testing.T) {
 			want:    []string{"2 of 1000 requests failed", "graceful stop"},
 		},
 		{
+			name:    "a burst of misses shed a render: allowed",
+			samples: samples(func(time.Duration) int64 { return 150 << 20 }, flatGoroutines),
+			traffic: trafficStats{requests: 1000, shed: 1},
+		},
+		{
+			name:    "renders shed beyond the start-up burst",
+			samples: samples(func(time.Duration) int64 { return 150 << 20 }, flatGoroutines),
+			traffic: trafficStats{requests: 1000, shed: 2},
+			want:    []string{"2 of 1000 requests were shed"},
+		},
+		{
 			name:    "too few samples after the warm-up",
 			samples: samples(func(time.Duration) int64 { return 150 << 20 }, flatGoroutines)[:12],
 			traffic: ok, want: []string{"need at least 2"},
@@ -126,5 +137,14 @@ func TestOptionsValidate(t *testing.T) {
 	bad.store = "gcs"
 	if err := bad.validate(); err == nil {
 		t.Error("--store gcs was accepted")
+	}
+}
+
+func TestRenderBusy(t *testing.T) {
+	if !renderBusy([]byte(`{"status":503,"code":"render_busy"}`)) {
+		t.Error("a render_busy body was not recognised")
+	}
+	if renderBusy([]byte(`{"status":503,"code":"store_unavailable"}`)) {
+		t.Error("a store outage was taken for a shed render")
 	}
 }
