@@ -59,7 +59,7 @@ type autoCase struct {
 	look      transform.Look
 }
 
-func demoCatalog(t *testing.T) *catalog.Catalog {
+func demoCatalog(t testing.TB) *catalog.Catalog {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("..", "demo", "catalog.yaml"))
 	if err != nil {

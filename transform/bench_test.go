@@ -116,12 +116,19 @@ func directRender(src []byte, spec transform.Spec, cfg transform.Config) (data [
 		return nil, 0, 0, err
 	}
 	defer img.Close()
-	q := spec.Quality
-	switch spec.Format {
+	data, err = encodeDirect(img, spec.Format, spec.Quality, cfg)
+	return data, img.Width(), img.Height(), err
+}
+
+// encodeDirect encodes img in format f with govips alone, metadata
+// stripped, at quality q (0: cfg's default for f) and cfg's encoder
+// settings: what the pipeline's encoder is measured against.
+func encodeDirect(img *vips.ImageRef, f transform.Format, q int, cfg transform.Config) (data []byte, err error) {
+	switch f {
 	case transform.JPEG:
 		p := vips.NewJpegExportParams()
 		p.StripMetadata, p.Quality, p.OptimizeCoding = true, orDefault(q, cfg.QualityJPEG), true
-		p.Interlace = img.Width()*img.Height() > 400*400
+		p.Interlace = cfg.JPEGProgressive && img.Width()*img.Height() > 400*400
 		data, _, err = img.ExportJpeg(p)
 	case transform.WebP:
 		p := vips.NewWebpExportParams()
@@ -132,9 +139,9 @@ func directRender(src []byte, spec transform.Spec, cfg transform.Config) (data [
 		p.StripMetadata, p.Quality, p.Effort = true, orDefault(q, cfg.QualityAVIF), 9-cfg.AVIFSpeed
 		data, _, err = img.ExportAvif(p)
 	default:
-		err = fmt.Errorf("directRender: no baseline for %q", spec.Format)
+		err = fmt.Errorf("encodeDirect: no baseline for %q", f)
 	}
-	return data, img.Width(), img.Height(), err
+	return data, err
 }
 
 // orDefault is the quality the pipeline encodes at: the spec's, else the

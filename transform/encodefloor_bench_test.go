@@ -10,13 +10,15 @@ import (
 	"github.com/edgeshelf/edgeshelf/transform"
 )
 
-// productPage is the peers benchmark's product page (bench/peers Presets):
-// what one page view asks of a 3000×2000 original.
-var productPage = []transform.Spec{
-	{Width: 200, Height: 200, Fit: transform.Cover}, // thumb
-	{Width: 480},  // card
-	{Width: 1200}, // pdp
-	{Width: 2400}, // zoom
+// productPage is what one page view asks of an original: every preset of
+// the demo catalog (thumb, card, pdp, zoom), as the peers benchmark asks
+// them of its 3000×2000 originals.
+func productPage(tb testing.TB) []transform.Spec {
+	var out []transform.Spec
+	for _, p := range demoCatalog(tb).Presets {
+		out = append(out, transform.Spec{Width: p.Width, Height: p.Height, Fit: transform.Fit(p.Fit)})
+	}
+	return out
 }
 
 // BenchmarkEncodeFloor bounds what any render-side design can gain on
@@ -44,9 +46,10 @@ func BenchmarkEncodeFloor(b *testing.B) {
 		b.Fatal(err)
 	}
 	src := sixMP(b)
+	page := productPage(b)
 	for _, f := range []transform.Format{transform.JPEG, transform.WebP, transform.AVIF} {
-		pixels := make([][]byte, len(productPage)) // each variant as an uncompressed PNG
-		for i, spec := range productPage {
+		pixels := make([][]byte, len(page)) // each variant as an uncompressed PNG
+		for i, spec := range page {
 			spec.Format, spec.Quality = transform.PNG, 80
 			res, err := r.Render(context.Background(), transform.Request{Source: src, Spec: spec})
 			if err != nil {
@@ -57,15 +60,15 @@ func BenchmarkEncodeFloor(b *testing.B) {
 		b.Run(string(f), func(b *testing.B) {
 			var peer, render, enc time.Duration
 			for b.Loop() {
-				for i, spec := range productPage {
-					peer += peerRender(b, src, spec, f)
+				for i, spec := range page {
+					peer += peerRender(b, src, spec, f, cfg)
 					spec.Format, spec.Quality = f, 80
 					start := time.Now()
 					if _, err := r.Render(context.Background(), transform.Request{Source: src, Spec: spec}); err != nil {
 						b.Fatal(err)
 					}
 					render += time.Since(start)
-					enc += encodeOnly(b, pixels[i], f)
+					enc += encodeOnly(b, pixels[i], f, cfg)
 				}
 			}
 			n := float64(b.N)
@@ -79,7 +82,7 @@ func BenchmarkEncodeFloor(b *testing.B) {
 
 // peerRender renders spec from a 3000×2000 JPEG as imgproxy does and says
 // how long it took.
-func peerRender(b *testing.B, src []byte, spec transform.Spec, f transform.Format) time.Duration {
+func peerRender(b *testing.B, src []byte, spec transform.Spec, f transform.Format, cfg transform.Config) time.Duration {
 	b.Helper()
 	start := time.Now()
 	scale := float64(spec.Width) / 3000 // fit inside a width
@@ -108,7 +111,7 @@ func peerRender(b *testing.B, src []byte, spec transform.Spec, f transform.Forma
 		err = img.ExtractArea((img.Width()-spec.Width)/2, (img.Height()-spec.Height)/2, spec.Width, spec.Height)
 	}
 	if err == nil {
-		err = encodeImage(img, f)
+		_, err = encodeDirect(img, f, 80, cfg)
 	}
 	if err != nil {
 		b.Fatal(err)
@@ -119,7 +122,7 @@ func peerRender(b *testing.B, src []byte, spec transform.Spec, f transform.Forma
 // encodeOnly is how long encoding png's pixels in format f takes: the time
 // to load and encode them less the time to load and copy them out, so the
 // PNG read is not counted.
-func encodeOnly(b *testing.B, png []byte, f transform.Format) time.Duration {
+func encodeOnly(b *testing.B, png []byte, f transform.Format, cfg transform.Config) time.Duration {
 	b.Helper()
 	load := func(out func(*vips.ImageRef) error) time.Duration {
 		img, err := vips.LoadImageFromBuffer(png, vips.NewImportParams())
@@ -134,28 +137,8 @@ func encodeOnly(b *testing.B, png []byte, f transform.Format) time.Duration {
 		return time.Since(start)
 	}
 	copyOut := load(func(img *vips.ImageRef) error { _, err := img.ToBytes(); return err })
-	encode := load(func(img *vips.ImageRef) error { return encodeImage(img, f) })
+	encode := load(func(img *vips.ImageRef) error { _, err := encodeDirect(img, f, 80, cfg); return err })
 	return max(encode-copyOut, 0)
-}
-
-// encodeImage encodes img in f at the peers benchmark's settings.
-func encodeImage(img *vips.ImageRef, f transform.Format) error {
-	var err error
-	switch f {
-	case transform.JPEG:
-		p := vips.NewJpegExportParams()
-		p.Quality, p.OptimizeCoding = 80, true
-		_, _, err = img.ExportJpeg(p)
-	case transform.WebP:
-		p := vips.NewWebpExportParams()
-		p.Quality, p.ReductionEffort = 80, 4
-		_, _, err = img.ExportWebp(p)
-	default:
-		p := vips.NewAvifExportParams()
-		p.Quality, p.Effort = 80, 9-8 // libvips' effort is 9 - AV1 speed
-		_, _, err = img.ExportAvif(p)
-	}
-	return err
 }
 
 func uncompressedPNG(tb testing.TB, data []byte) []byte {
