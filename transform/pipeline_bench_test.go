@@ -35,8 +35,9 @@ func sixMP(tb testing.TB) []byte {
 // BenchmarkPipeline is the grid source × format × width, each beside the
 // direct-govips baseline doing the same resize and encode at the same
 // quality, in one run. Sources: the 1.4 MP sRGB hoodie, the 5.8 MP Display
-// P3 perfume bottle (ICC conversion on every render) and a 6 MP sRGB
-// studio export.
+// P3 perfume bottle (ICC conversion on every render), a 6 MP sRGB
+// studio export, and the same as an AVIF without a thumbnail item (decoded
+// whole, then reduced up to 15×: the resize's large-factor path).
 func BenchmarkPipeline(b *testing.B) {
 	cfg := defaultConfig(b)
 	r, err := transform.New(cfg)
@@ -50,6 +51,7 @@ func BenchmarkPipeline(b *testing.B) {
 		{"srgb1mp", demoOriginal(b, "label-hoodie/front.jpg")},
 		{"p3-6mp", demoOriginal(b, "amber-oud-50ml/front.jpg")},
 		{"srgb6mp", sixMP(b)},
+		{"avif6mp", avifOf(b, sixMP(b))},
 	}
 	for _, src := range sources {
 		for _, f := range []transform.Format{transform.JPEG, transform.WebP, transform.AVIF} {
@@ -59,4 +61,20 @@ func BenchmarkPipeline(b *testing.B) {
 			}
 		}
 	}
+}
+
+// avifOf re-encodes an image as an AVIF, which libvips writes without a
+// thumbnail item.
+func avifOf(tb testing.TB, src []byte) []byte {
+	tb.Helper()
+	img, err := vips.NewImageFromBuffer(src)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer img.Close()
+	out, _, err := img.ExportAvif(vips.NewAvifExportParams())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
 }

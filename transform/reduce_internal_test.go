@@ -13,15 +13,17 @@ import (
 // vertical passes with a quarter turn between them — at the factors the
 // pipeline uses (a zoom of a 6 MP original, shrink-on-load residues, a
 // pyramid level, forced aspect changes): the same size always, and pixels
-// apart only by liborc's rounding. With liborc off lanczos3 is libvips'
-// resize, byte for byte.
+// apart only by liborc's rounding. With liborc off, and at a reduction of
+// 4× or more on either axis (where the quarter turn recomputed libvips'
+// integer shrink for every tile: an AVIF without a thumbnail item took
+// 6.3 s to a 480 px card), lanczos3 is libvips' resize, byte for byte.
 func TestLanczos3(t *testing.T) {
 	src, err := os.ReadFile(filepath.Join("..", "demo", "originals", "label-hoodie", "front.jpg"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	scales := [][2]float64{{0.8, 0.8}, {0.5333, 0.5333}, {0.39, 0.39}, {0.6827, 0.6827}, {0.1, 0.1},
-		{0.999, 0.999}, {0.5, 0.9}, {0.9, 0.5}, {0.3, 1}, {1, 0.3}, {0.25, 0.25}, {0.001, 0.5}}
+		{0.999, 0.999}, {0.5, 0.9}, {0.9, 0.5}, {0.3, 1}, {1, 0.3}, {0.25, 0.25}, {0.2501, 0.2501}, {0.001, 0.5}, {0.5, 0.2}}
 	for _, sc := range scales {
 		t.Run(fmt.Sprintf("%gx%g", sc[0], sc[1]), func(t *testing.T) {
 			want := loadJPEG(t, src)
@@ -35,8 +37,8 @@ func TestLanczos3(t *testing.T) {
 				t.Fatal(err)
 			}
 			worst, mean := imageDiff(t, got, want)
-			if !vectorEnabled() && worst != 0 {
-				t.Fatalf("liborc off: pixels differ from libvips' resize by up to %d levels", worst)
+			if (!vectorEnabled() || min(sc[0], sc[1]) <= maxIntShrinkScale) && worst != 0 {
+				t.Fatalf("libvips' own resize expected: pixels differ from it by up to %d levels", worst)
 			}
 			meanBound := 0.15
 			if min(got.Width(), got.Height()) < 16 {

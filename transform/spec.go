@@ -208,4 +208,4 @@ func parseHex(c string) ([3]uint8, error) {
 
 // PipelineVersion is part of every cache key. Bump it whenever a change to
 // the pipeline changes output bytes, so old variants are never served again.
-const PipelineVersion = "11"
+const PipelineVersion = "12"
