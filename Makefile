@@ -223,9 +223,9 @@ $(IMGPROXY_BIN):
 	@test -x $(PEERS_DIR)/build-imgproxy.sh || { echo "no $(PEERS_DIR)/build-imgproxy.sh: set IMGPROXY_BIN to an imgproxy binary or PEERS_DIR to the peers directory" >&2; exit 1; }
 	$(PEERS_DIR)/build-imgproxy.sh $(dir $@)
 
-## soak: the built binary under mixed traffic for ~5 min over versitygw; fails when RSS or
-## goroutines grow ≥ 5 % after the warm-up or RSS tops the L1 budget + 300 MiB (bench/soak)
-SOAK_FLAGS ?= --duration 5m --warmup 2m --interval 10s
+## soak: the built binary under mixed traffic for ~8 min over versitygw; fails when RSS or
+## goroutines grow ≥ 5 % after the 4 min warm-up or RSS tops the L1 budget + 300 MiB (bench/soak)
+SOAK_FLAGS ?= --duration 8m --warmup 4m --interval 10s
 soak: build $(BIN)/versitygw
 	VERSITYGW_BIN=$(VERSITYGW_BIN) $(GO) run ./bench/soak --binary $(BIN)/edgeshelf $(SOAK_FLAGS)
 

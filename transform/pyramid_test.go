@@ -88,21 +88,26 @@ func enlarged(t *testing.T, data []byte) []byte {
 	return out
 }
 
-func reencode(t *testing.T, data []byte, typ vips.ImageType) []byte {
-	t.Helper()
+// reencode re-encodes an image as a PNG, a WebP or an AVIF (which libvips
+// writes without a thumbnail item).
+func reencode(tb testing.TB, data []byte, typ vips.ImageType) []byte {
+	tb.Helper()
 	img, err := vips.LoadImageFromBuffer(data, vips.NewImportParams())
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	defer img.Close()
 	var out []byte
-	if typ == vips.ImageTypePNG {
+	switch typ {
+	case vips.ImageTypePNG:
 		out, _, err = img.ExportPng(&vips.PngExportParams{Compression: 1})
-	} else {
+	case vips.ImageTypeAVIF:
+		out, _, err = img.ExportAvif(vips.NewAvifExportParams())
+	default:
 		out, _, err = img.ExportWebp(&vips.WebpExportParams{Quality: 95, ReductionEffort: 2})
 	}
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return out
 }

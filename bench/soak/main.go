@@ -1,7 +1,7 @@
 // Command soak runs the edgeshelf binary for a bounded time under mixed
 // traffic and checks that its memory and goroutines stay flat:
 //
-//	go run ./bench/soak [--duration 5m] [--warmup 90s] [--binary bin/edgeshelf]
+//	go run ./bench/soak [--duration 8m] [--warmup 4m] [--binary bin/edgeshelf]
 //
 // It starts versitygw (or uses a directory store with --store fs), uploads
 // the demo store, starts the binary as a child on loopback and sends
@@ -46,8 +46,8 @@ type options struct {
 
 func main() {
 	opts := options{l1Bytes: 32 << 20, rssHeadroom: 300 << 20}
-	flag.DurationVar(&opts.duration, "duration", 5*time.Minute, "how long traffic runs, warm-up included")
-	flag.DurationVar(&opts.warmup, "warmup", 2*time.Minute, "traffic before the growth baseline is taken (L1 fills, pools settle)")
+	flag.DurationVar(&opts.duration, "duration", 8*time.Minute, "how long traffic runs, warm-up included")
+	flag.DurationVar(&opts.warmup, "warmup", 4*time.Minute, "traffic before the growth baseline is taken (L1 fills, pools and the C heap settle)")
 	flag.DurationVar(&opts.interval, "interval", 10*time.Second, "sampling interval of RSS and goroutines")
 	flag.StringVar(&opts.binary, "binary", "", "edgeshelf binary to run (default: go build one into a temporary directory)")
 	flag.StringVar(&opts.store, "store", "s3", "s3 (versitygw, `make tools`) or fs (a directory)")
