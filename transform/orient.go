@@ -1,5 +1,7 @@
 package transform
 
+import "github.com/davidbyttow/govips/v2/vips"
+
 // orient turns a decoded image upright by its EXIF orientation (all 8).
 //
 // HEIF/AVIF are the exception: libheif already applies the container's
@@ -11,16 +13,22 @@ func orient(st *state) error {
 	if st.fitted {
 		return nil // libvips' thumbnail oriented it
 	}
-	img := st.img
-	var err error
-	switch {
-	case st.info.Type == "heif" || st.info.Type == "avif":
-		err = img.RemoveOrientation()
-	case img.Orientation() > 1:
-		err = img.AutoRotate()
-	}
-	if err != nil {
+	if err := upright(st.img, st.info.Type); err != nil {
 		return corrupt(err)
+	}
+	return nil
+}
+
+// upright is orient for a decoded image of the given source type: EXIF
+// orientation applied, or for HEIF/AVIF only dropped. The source pyramid
+// turns its levels upright with it, so a mezzanine stands as a render of
+// the original would.
+func upright(img *vips.ImageRef, typ string) error {
+	switch {
+	case typ == "heif" || typ == "avif":
+		return img.RemoveOrientation()
+	case img.Orientation() > 1:
+		return img.AutoRotate()
 	}
 	return nil
 }

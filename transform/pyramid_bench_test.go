@@ -10,7 +10,7 @@ import (
 )
 
 // BenchmarkMiss is a 400 px variant miss of a 2400×2400 (5.8 MP) original,
-// JPEG and PNG, rendered to JPEG, WebP and AVIF: from the original as
+// JPEG, PNG and AVIF (no thumbnail item), rendered to JPEG, WebP and AVIF: from the original as
 // before the pyramid, from the mezzanine Pick chooses (a miss once the
 // original's pyramid is in memory or the store), and the first miss of an
 // original, which builds the pyramid and then renders. Run with
@@ -26,7 +26,7 @@ func BenchmarkMiss(b *testing.B) {
 	sources := []struct {
 		name string
 		data []byte
-	}{{"jpeg", jpeg}, {"png", pngOf(b, jpeg)}}
+	}{{"jpeg", jpeg}, {"png", pngOf(b, jpeg)}, {"avif", reencode(b, jpeg, vips.ImageTypeAVIF)}}
 	ctx := context.Background()
 	for _, src := range sources {
 		pyr, err := r.BuildPyramid(ctx, src.data)

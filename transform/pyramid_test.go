@@ -1,10 +1,12 @@
 package transform_test
 
 import (
+	"bytes"
 	"context"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -24,15 +26,23 @@ const (
 )
 
 // pyramidSource is one original the fidelity test renders both ways.
+// primary, when set, is the original as the render from a mezzanine is
+// measured against: a HEIF's own bytes with its thumbnail reference
+// renamed, so the variant comes from the primary image the levels are
+// made from, not from the thumbnail item (a separate, smaller encoding:
+// TestPyramidHEIFThumbnailItem).
 type pyramidSource struct {
-	name string
-	data []byte
+	name    string
+	data    []byte
+	primary []byte
 }
 
-// pyramidSources are the golden fixtures enlarged to 2400 px (their
-// format, ICC profile and EXIF orientation kept; the small charts would get
-// no level), the demo masters, and one of them as PNG and WebP (formats
-// without shrink-on-load).
+// pyramidSources are the golden fixtures, JPEG and PNG enlarged to 2400 px
+// (their format, ICC profile and EXIF orientation kept; the small charts
+// would get no level), the Display P3 HEIC and AVIF with thumbnail items,
+// the demo masters, and one of them as PNG, WebP,
+// AVIF and HEIC (formats without shrink-on-load; the HEIF ones decode
+// their whole primary, having no thumbnail item).
 func pyramidSources(t *testing.T) []pyramidSource {
 	t.Helper()
 	var out []pyramidSource
@@ -47,14 +57,25 @@ func pyramidSources(t *testing.T) []pyramidSource {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, pyramidSource{"fixture/" + f.Name, enlarged(t, data)})
+		out = append(out, pyramidSource{name: "fixture/" + f.Name, data: enlarged(t, data)})
+	}
+	for _, name := range []string{"thumb-p3.heic", "thumb-p3.avif"} { // thumbnail items, but the 512 level serves the thumb preset
+		data, err := os.ReadFile(filepath.Join(fixtureDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, pyramidSource{name: "fixture/" + name, data: data, primary: withoutThumbnail(t, data)})
 	}
 	for _, sku := range demoCatalog(t).SKUs {
-		out = append(out, pyramidSource{"demo/" + sku.ID, demoOriginal(t, sku.ID+"/front.jpg")})
+		out = append(out, pyramidSource{name: "demo/" + sku.ID, data: demoOriginal(t, sku.ID+"/front.jpg")})
 	}
 	amber := demoOriginal(t, "amber-oud-50ml/front.jpg")
-	out = append(out, pyramidSource{"demo/amber.png", reencode(t, amber, vips.ImageTypePNG)},
-		pyramidSource{"demo/amber.webp", reencode(t, amber, vips.ImageTypeWEBP)})
+	for _, re := range []struct {
+		ext string
+		typ vips.ImageType
+	}{{"png", vips.ImageTypePNG}, {"webp", vips.ImageTypeWEBP}, {"avif", vips.ImageTypeAVIF}, {"heic", vips.ImageTypeHEIF}} {
+		out = append(out, pyramidSource{name: "demo/amber." + re.ext, data: reencode(t, amber, re.typ)})
+	}
 	return out
 }
 
@@ -88,8 +109,8 @@ func enlarged(t *testing.T, data []byte) []byte {
 	return out
 }
 
-// reencode re-encodes an image as a PNG, a WebP or an AVIF (which libvips
-// writes without a thumbnail item).
+// reencode re-encodes an image as a PNG, a WebP, an AVIF or a HEIC (libvips
+// writes the HEIF ones without a thumbnail item), its ICC profile kept.
 func reencode(tb testing.TB, data []byte, typ vips.ImageType) []byte {
 	tb.Helper()
 	img, err := vips.LoadImageFromBuffer(data, vips.NewImportParams())
@@ -103,6 +124,8 @@ func reencode(tb testing.TB, data []byte, typ vips.ImageType) []byte {
 		out, _, err = img.ExportPng(&vips.PngExportParams{Compression: 1})
 	case vips.ImageTypeAVIF:
 		out, _, err = img.ExportAvif(vips.NewAvifExportParams())
+	case vips.ImageTypeHEIF:
+		out, _, err = img.ExportHeif(vips.NewHeifExportParams())
 	default:
 		out, _, err = img.ExportWebp(&vips.WebpExportParams{Quality: 95, ReductionEffort: 2})
 	}
@@ -187,7 +210,11 @@ func (s *fidelitySet) check(t *testing.T) {
 func comparePyramidRender(t *testing.T, r *transform.Renderer, src pyramidSource, spec transform.Spec, l transform.PyramidLevel) (float64, bool) {
 	t.Helper()
 	ctx := context.Background()
-	want, err := r.Render(ctx, transform.Request{Source: src.data, Spec: spec})
+	original := src.data
+	if src.primary != nil {
+		original = src.primary
+	}
+	want, err := r.Render(ctx, transform.Request{Source: original, Spec: spec})
 	if err != nil {
 		t.Fatalf("%s: %v", src.name, err)
 	}
@@ -270,7 +297,7 @@ func TestPyramidLevels(t *testing.T) {
 		}
 		info, _ := transform.Inspect(src.data, cfg)
 		eligible := !info.HasAlpha && info.Interpretation != "cmyk" && !strings.Contains(info.Interpretation, "16") &&
-			(info.Type == "jpeg" || info.Type == "png")
+			slices.Contains([]string{"jpeg", "png", "heif", "avif"}, info.Type) && max(info.Width, info.Height) >= 1024 // a 512 level at most half
 		if eligible != (len(pyr.Levels) > 0) {
 			t.Errorf("%s (%s %s, alpha %v): %d levels", src.name, info.Type, info.Interpretation, info.HasAlpha, len(pyr.Levels))
 		}
@@ -283,6 +310,87 @@ func TestPyramidLevels(t *testing.T) {
 				t.Errorf("%s level %d: orientation %d, ICC kept %v, %d×%d of an upright %d×%d", src.name, l.LongEdge(),
 					li.Orientation, string(li.ICCProfile) == string(info.ICCProfile), li.Width, li.Height, pyr.Width, pyr.Height)
 			}
+		}
+	}
+}
+
+// withoutThumbnail is a HEIF file with its thumbnail reference ("thmb" in
+// its iref box) renamed to a type libheif does not know: the same primary
+// image, bytes for bytes, decoded as a file without a thumbnail item.
+func withoutThumbnail(t *testing.T, heif []byte) []byte {
+	t.Helper()
+	if bytes.Count(heif, []byte("thmb")) != 1 {
+		t.Fatal("no single thumbnail reference to rename")
+	}
+	out := bytes.Replace(heif, []byte("thmb"), []byte("xxxx"), 1)
+	img, err := vips.LoadImageFromBuffer(out, heifThumbnailParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer img.Close()
+	if w, _ := imageSize(t, heif); img.Width() != w {
+		t.Fatalf("asked for the thumbnail of the renamed file, libheif gave %d px, not the %d px primary", img.Width(), w)
+	}
+	return out
+}
+
+func heifThumbnailParams() *vips.ImportParams {
+	p := vips.NewImportParams()
+	p.HeifThumbnail.Set(true)
+	return p
+}
+
+func imageSize(t *testing.T, data []byte) (int, int) {
+	t.Helper()
+	info, err := transform.Inspect(data, transform.Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.Width, info.Height
+}
+
+// TestPyramidHEIFThumbnailItem: for a HEIF/AVIF with a thumbnail item, a
+// small variant now renders from the 512 level, made from the primary
+// image, instead of from the thumbnail item (a separate lossy encoding at
+// 480×320); measured against the same variant rendered from the primary,
+// the level's render must be the closer of the two, and within the
+// pyramid's bound.
+func TestPyramidHEIFThumbnailItem(t *testing.T) {
+	cfg := defaultConfig(t)
+	r, err := transform.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	spec := transform.Spec{Width: 200, Height: 200, Fit: transform.Cover, Format: transform.PNG} // the thumb preset
+	for _, name := range []string{"thumb-p3.heic", "thumb-p3.avif"} {
+		src, err := os.ReadFile(filepath.Join(fixtureDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pyr, err := r.BuildPyramid(ctx, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := pyr.Pick(spec, cfg, cfg.PyramidMinRatio)
+		if i < 0 {
+			t.Fatalf("%s: no level for the thumb preset", name)
+		}
+		render := func(data []byte) []byte {
+			res, err := r.Render(ctx, transform.Request{Source: data, Spec: spec})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res.Data
+		}
+		primary := render(withoutThumbnail(t, src))
+		level, _, levelPSNR := pixelDistance(t, render(pyr.Levels[i].Data), primary)
+		item, _, itemPSNR := pixelDistance(t, render(src), primary)
+		t.Logf("%s thumb against the primary's render: level %d ΔE2000 %.3f (%.1f dB), thumbnail item %.3f (%.1f dB)",
+			name, pyr.Levels[i].LongEdge(), level, levelPSNR, item, itemPSNR)
+		if level >= item || level > pyramidMeanDeltaE || levelPSNR < pyramidMinPSNR {
+			t.Errorf("%s: from level %d ΔE2000 %.3f (%.1f dB), from the thumbnail item %.3f: want the level closer and within %.2f, %.0f dB",
+				name, pyr.Levels[i].LongEdge(), level, levelPSNR, item, pyramidMeanDeltaE, pyramidMinPSNR)
 		}
 	}
 }

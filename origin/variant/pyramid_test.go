@@ -160,14 +160,34 @@ func checkPyramidLifecycle(t *testing.T, base store.Blob) {
 	}
 }
 
-// TestPyramidPNGOriginal: a PNG original (no shrink-on-load) gets a pyramid
-// on its second miss, which its small variants render from; a WebP one
-// renders from itself (libvips decodes it at a reduced scale already).
+// TestPyramidPNGOriginal: a PNG or AVIF original (no shrink-on-load; the
+// AVIF without a thumbnail item) gets a pyramid on its second miss, which
+// its small variants render from.
 func TestPyramidPNGOriginal(t *testing.T) {
-	blob := origintest.DemoStore(t)
-	origintest.FreshInventory(t, blob, time.Now().Add(-10*time.Second))
-	ctx := context.Background()
-	obj, err := blob.Get(ctx, "originals/label-mug/front.jpg", store.GetOptions{})
+	for _, format := range []string{"png", "avif"} {
+		t.Run(format, func(t *testing.T) {
+			blob := origintest.DemoStore(t)
+			origintest.FreshInventory(t, blob, time.Now().Add(-10*time.Second))
+			putOriginal(t, blob, "label-mug", reencodeOriginal(t, blob, "label-mug", format))
+			h := startPyramidOrigin(t, blob)
+			for _, w := range []int{240, 320, 280} {
+				if resp, _ := h.Get(t, fmt.Sprintf("/img/label-mug/front/_.jpg?w=%d", w)); resp.StatusCode != 200 {
+					t.Fatalf("status %d", resp.StatusCode)
+				}
+			}
+			// The first miss is alone: admission renders it from the original.
+			if b, p := counter(t, h, "edgeshelf_pyramid_builds_total", ""), counter(t, h, "edgeshelf_source_decodes_total", "pyramid"); b != 1 || p != 2 {
+				t.Errorf("%s original: %d builds, %d renders from the pyramid; want 1, 2", format, b, p)
+			}
+		})
+	}
+}
+
+// reencodeOriginal is a SKU's front original in the store re-encoded as a
+// PNG or an AVIF.
+func reencodeOriginal(t *testing.T, blob store.Blob, sku, format string) []byte {
+	t.Helper()
+	obj, err := blob.Get(context.Background(), "originals/"+sku+"/front.jpg", store.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,22 +195,17 @@ func TestPyramidPNGOriginal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	png, _, err := img.ExportPng(&vips.PngExportParams{Compression: 1})
-	img.Close()
+	defer img.Close()
+	var out []byte
+	if format == "avif" {
+		out, _, err = img.ExportAvif(vips.NewAvifExportParams())
+	} else {
+		out, _, err = img.ExportPng(&vips.PngExportParams{Compression: 1})
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	putOriginal(t, blob, "label-mug", png)
-	h := startPyramidOrigin(t, blob)
-	for _, w := range []int{240, 320, 280} {
-		if resp, _ := h.Get(t, fmt.Sprintf("/img/label-mug/front/_.jpg?w=%d", w)); resp.StatusCode != 200 {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
-	}
-	// The first miss is alone: admission renders it from the original.
-	if b, p := counter(t, h, "edgeshelf_pyramid_builds_total", ""), counter(t, h, "edgeshelf_source_decodes_total", "pyramid"); b != 1 || p != 2 {
-		t.Errorf("PNG original: %d builds, %d renders from the pyramid; want 1, 2", b, p)
-	}
+	return out
 }
 
 // TestPyramidWarm: /admin/warm renders a hub's image set through the same
