@@ -196,7 +196,7 @@ func (p *pyramids) build(ctx context.Context, dir string, orig catalog.Original,
 		return built{}, err
 	}
 	// Decided after the read, so misses queued meanwhile count.
-	if !p.admission.build(dir, orig) {
+	if !p.admission.build(dir, orig, transform.BuildsAtOnce(obj.Data)) {
 		return built{orig: obj, direct: true}, nil
 	}
 	pyr, err := p.render.BuildPyramid(ctx, obj.Data)

@@ -15,7 +15,9 @@ import (
 // bench/results/20261204-161800-peers), while a one-off image needs no more
 // than the decode its one variant needs, the work imgproxy does. So a lone first
 // miss renders straight from the original, and the miss that brings an
-// original's misses to PyramidAdmit (the second, by default) builds it.
+// original's misses to PyramidAdmit (the second, by default) builds it;
+// a HEIF or AVIF original builds it on its first miss, which then costs
+// less than a render from the original would (transform.BuildsAtOnce).
 // Misses of other variants waiting while the first reads the original
 // count: a burst of a new product's image set still builds the pyramid on
 // its first read and decodes the original once.
@@ -61,12 +63,14 @@ func (a *admission) misses(key string) int {
 }
 
 // build decides, once the original has been read, whether this miss builds
-// the pyramid in dir; when it does not, it is remembered as a lone miss.
-func (a *admission) build(dir string, orig catalog.Original) bool {
+// the pyramid in dir: always for an original whose pyramid pays on its
+// first miss (atOnce: transform.BuildsAtOnce). When it does not, the miss
+// is remembered as a lone one.
+func (a *admission) build(dir string, orig catalog.Original, atOnce bool) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	prior, _ := a.lone.Get(dir)
-	if prior+max(a.inFlight[orig.Key], 1) >= a.admit {
+	if atOnce || prior+max(a.inFlight[orig.Key], 1) >= a.admit {
 		return true
 	}
 	a.lone.Add(dir, prior+1)

@@ -10,7 +10,8 @@ import (
 // TestAdmissionDecisions: a lone miss is deferred and remembered, the next
 // miss of the same original and ETag builds; misses in flight together
 // build at once; a new ETag (a new pyramid folder) starts over; expect
-// makes the first miss build; admit 1 always builds; in-flight counts
+// makes the first miss build; admit 1 always builds, and so does an
+// original whose pyramid pays at once; in-flight counts
 // return to zero whatever the interleaving (-race).
 func TestAdmissionDecisions(t *testing.T) {
 	a := newAdmission(2)
@@ -19,7 +20,7 @@ func TestAdmissionDecisions(t *testing.T) {
 	lone := func(o catalog.Original) bool {
 		done := a.start(o)
 		defer done()
-		return a.build(pyramidDir(o), o)
+		return a.build(pyramidDir(o), o, false)
 	}
 	if lone(v1) {
 		t.Error("a lone first miss built the pyramid")
@@ -36,7 +37,7 @@ func TestAdmissionDecisions(t *testing.T) {
 	if got := a.misses(burst.Key); got != 2 {
 		t.Errorf("misses in flight = %d, want 2", got)
 	}
-	if !a.build(pyramidDir(burst), burst) {
+	if !a.build(pyramidDir(burst), burst, false) {
 		t.Error("two misses in flight together did not build the pyramid")
 	}
 	doneA()
@@ -47,15 +48,19 @@ func TestAdmissionDecisions(t *testing.T) {
 	if !lone(warmed) {
 		t.Error("an expected image set's first miss did not build the pyramid")
 	}
-	if always := newAdmission(1); !always.build(pyramidDir(v1), v1) {
+	if always := newAdmission(1); !always.build(pyramidDir(v1), v1, false) {
 		t.Error("PYRAMID_ADMIT 1: the first miss did not build the pyramid")
+	}
+	heif := catalog.Original{Key: "originals/phone/front.heic", ETag: `"1"`}
+	if !a.build(pyramidDir(heif), heif, true) {
+		t.Error("an original whose pyramid pays at once did not build it on its first miss")
 	}
 
 	var wg sync.WaitGroup
 	for range 64 {
 		wg.Go(func() {
 			done := a.start(burst)
-			a.build(pyramidDir(burst), burst)
+			a.build(pyramidDir(burst), burst, false)
 			done()
 		})
 	}
