@@ -43,6 +43,10 @@ type Measured struct {
 	// flight: a server may answer both from one render (edgeshelf coalesces
 	// identical misses), so a fair render measurement has none.
 	Duplicates int64
+	// Sizes are the bytes of each variant served (by Variant.Key), and of
+	// them the embedded ICC profile's: the report compares bytes over the
+	// variants both servers served, as a faster server covers more of them.
+	Sizes map[string]Size `json:"-"`
 	// Problems holds the first few failures, for the report.
 	Problems []string
 	Hist     *hdrhistogram.Histogram `json:"-"` // µs, OK responses only
@@ -50,12 +54,15 @@ type Measured struct {
 
 const maxProblems = 5
 
+// Size is one response's bytes, and of them its ICC profile's.
+type Size struct{ Bytes, ICC int64 }
+
 // Run drives srv with l, reading srv's CPU time from /proc before and after.
 func (l Load) Run(ctx context.Context, srv *Server, client *http.Client) (*Measured, error) {
 	if l.Timeout <= 0 {
 		l.Timeout = 60 * time.Second
 	}
-	m := &Measured{Hist: hdrhistogram.New(1, 300_000_000, 3)}
+	m := &Measured{Hist: hdrhistogram.New(1, 300_000_000, 3), Sizes: map[string]Size{}}
 	cpu0, err := CPUTime(srv.PID())
 	if err != nil {
 		return nil, err
@@ -127,8 +134,12 @@ func (m *Measured) record(v Variant, lat time.Duration, body []byte, tier string
 		return
 	}
 	m.OK++
-	m.Bytes += int64(len(body))
-	m.ICCBytes += int64(ICCBytes(body))
+	size := Size{Bytes: int64(len(body)), ICC: int64(ICCBytes(body))}
+	m.Bytes += size.Bytes
+	m.ICCBytes += size.ICC
+	if m.Sizes != nil {
+		m.Sizes[v.Key()] = size
+	}
 	if tier != "other" && tier != "render" {
 		m.NotRendered++
 	}

@@ -36,7 +36,10 @@ const (
 type Originals struct {
 	Dir  string
 	Size image.Point // of every original
-	SKUs []string
+	// Format is the originals' encoding: "" or "jpeg" (generated), "avif"
+	// or "heic" (Transcode).
+	Format string
+	SKUs   []string
 	// SHA256 of each original, in SKUs order: the manifest that tells a
 	// reused set is the one this version makes.
 	SHA256 []string
@@ -45,6 +48,7 @@ type Originals struct {
 
 type manifest struct {
 	Version int      `json:"version"`
+	Format  string   `json:"format,omitempty"`
 	Width   int      `json:"width"`
 	Height  int      `json:"height"`
 	SKUs    []string `json:"skus"`
@@ -58,8 +62,25 @@ const View = "front"
 // SKU names original i.
 func SKU(i int) string { return fmt.Sprintf("peer-%03d", i) }
 
-// OriginalPath is original sku's path inside the set.
-func OriginalPath(sku string) string { return "originals/" + sku + "/" + View + ".jpg" }
+// Path is original sku's path inside the set.
+func (o *Originals) Path(sku string) string { return originalPath(sku, o.Format) }
+
+func originalPath(sku, format string) string {
+	ext := map[string]string{"": "jpg", "jpeg": "jpg"}[format]
+	if ext == "" {
+		ext = format
+	}
+	return "originals/" + sku + "/" + View + "." + ext
+}
+
+// Description is what the set is, for the report.
+func (o *Originals) Description() string {
+	enc := fmt.Sprintf("JPEG q%d", originalQuality)
+	if o.Format != "" && o.Format != "jpeg" {
+		enc = fmt.Sprintf("%s q%d (transcoded from JPEG q%d, no thumbnail item)", strings.ToUpper(o.Format), transcodeQuality, originalQuality)
+	}
+	return fmt.Sprintf("%d × %dx%d sRGB %s", len(o.SKUs), o.Size.X, o.Size.Y, enc)
+}
 
 // Generate makes n distinct originals from the demo photos in demoDir (each
 // cropped, zoomed and tinted by its index, with a photographic texture and
@@ -72,7 +93,7 @@ func Generate(dir, demoDir string, n int) (*Originals, error) {
 
 // GenerateSized is Generate with originals of another size.
 func GenerateSized(dir, demoDir string, n int, size image.Point) (*Originals, error) {
-	if o, err := loadManifest(dir, n, size); err == nil {
+	if o, err := loadManifest(dir, n, size, ""); err == nil {
 		return o, nil
 	}
 	photos, err := loadDemoPhotos(demoDir, n)
@@ -89,28 +110,38 @@ func GenerateSized(dir, demoDir string, n int, size image.Point) (*Originals, er
 			if err != nil {
 				return err
 			}
-			sum := sha256.Sum256(data)
-			o.SHA256[i], o.Bytes[i] = hex.EncodeToString(sum[:]), int64(len(data))
-			p := filepath.Join(dir, filepath.FromSlash(OriginalPath(o.SKUs[i])))
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				return err
-			}
-			return os.WriteFile(p, data, 0o644)
+			return o.write(i, data)
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "catalog.yaml"), []byte(CatalogYAML(o.SKUs)), 0o644); err != nil {
-		return nil, err
+	return o, o.finish()
+}
+
+// write stores original i's bytes and records their digest and size.
+func (o *Originals) write(i int, data []byte) error {
+	sum := sha256.Sum256(data)
+	o.SHA256[i], o.Bytes[i] = hex.EncodeToString(sum[:]), int64(len(data))
+	p := filepath.Join(o.Dir, filepath.FromSlash(o.Path(o.SKUs[i])))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
 	}
-	data, _ := json.MarshalIndent(manifest{originalsVersion, size.X, size.Y, o.SKUs, o.SHA256, o.Bytes}, "", " ")
-	return o, os.WriteFile(filepath.Join(dir, manifestName), data, 0o644)
+	return os.WriteFile(p, data, 0o644)
+}
+
+// finish writes the catalog and the manifest once every original is there.
+func (o *Originals) finish() error {
+	if err := os.WriteFile(filepath.Join(o.Dir, "catalog.yaml"), []byte(CatalogYAML(o.SKUs)), 0o644); err != nil {
+		return err
+	}
+	data, _ := json.MarshalIndent(manifest{originalsVersion, o.Format, o.Size.X, o.Size.Y, o.SKUs, o.SHA256, o.Bytes}, "", " ")
+	return os.WriteFile(filepath.Join(o.Dir, manifestName), data, 0o644)
 }
 
 // loadManifest returns the set in dir when it holds n originals of this
-// version whose files are all there with their recorded sizes.
-func loadManifest(dir string, n int, size image.Point) (*Originals, error) {
+// version and format whose files are all there with their recorded sizes.
+func loadManifest(dir string, n int, size image.Point, format string) (*Originals, error) {
 	data, err := os.ReadFile(filepath.Join(dir, manifestName))
 	if err != nil {
 		return nil, err
@@ -119,16 +150,16 @@ func loadManifest(dir string, n int, size image.Point) (*Originals, error) {
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, err
 	}
-	if m.Version != originalsVersion || m.Width != size.X || m.Height != size.Y || len(m.SKUs) != n || len(m.Bytes) != n || len(m.SHA256) != n {
+	if m.Version != originalsVersion || m.Format != format || m.Width != size.X || m.Height != size.Y || len(m.SKUs) != n || len(m.Bytes) != n || len(m.SHA256) != n {
 		return nil, fmt.Errorf("manifest of another set")
 	}
 	for i, sku := range m.SKUs {
-		st, err := os.Stat(filepath.Join(dir, filepath.FromSlash(OriginalPath(sku))))
+		st, err := os.Stat(filepath.Join(dir, filepath.FromSlash(originalPath(sku, format))))
 		if err != nil || st.Size() != m.Bytes[i] {
 			return nil, fmt.Errorf("original %s missing or changed", sku)
 		}
 	}
-	return &Originals{Dir: dir, Size: size, SKUs: m.SKUs, SHA256: m.SHA256, Bytes: m.Bytes}, nil
+	return &Originals{Dir: dir, Size: size, Format: format, SKUs: m.SKUs, SHA256: m.SHA256, Bytes: m.Bytes}, nil
 }
 
 // Presets are the demo catalog's (demo/catalog.yaml), each at quality 80 so

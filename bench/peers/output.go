@@ -46,7 +46,7 @@ func NewResults(o Options, samples []Sample, versions map[string]string, started
 		Host: map[string]string{"os": runtime.GOOS, "arch": runtime.GOARCH, "go": runtime.Version(),
 			"cpus": fmt.Sprint(runtime.NumCPU())},
 		Settings: map[string]string{
-			"originals":   fmt.Sprintf("%d × %dx%d sRGB JPEG q%d", len(o.Originals.SKUs), o.Originals.Size.X, o.Originals.Size.Y, originalQuality),
+			"originals":   o.Originals.Description(),
 			"quality":     fmt.Sprint(Quality),
 			"webp_effort": fmt.Sprint(WebPEffort),
 			"avif_speed":  fmt.Sprint(AVIFSpeed),

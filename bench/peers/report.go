@@ -28,6 +28,8 @@ type Stats struct {
 	NotRendered int64     `json:"not_rendered"` // responses served from a cache tier
 	Duplicates  int64     `json:"duplicates"`   // requests sent while the same variant was in flight
 	RoundRPS    []float64 `json:"round_rps"`
+	// sizes are the bytes of every variant served, all rounds together.
+	sizes map[string]Size
 }
 
 // Row compares the servers on one workload and format: A is the first
@@ -50,6 +52,11 @@ type Ratios struct {
 	// EqualBytes: A's bytes per response within ±3 % of B's, the condition
 	// for reading the rps ratio as "faster at the same output".
 	EqualBytes bool
+	// MatchedVariants is how many variants Bytes compares: those both
+	// servers served, each once. Per-response means would compare other
+	// samples of the catalog (a server at 2 rps covers 16 of 64 originals
+	// in 8 s, one at 100 rps all of them); 0: the means were compared.
+	MatchedVariants int
 }
 
 // equalBytesTolerance is how far bytes per response may differ for two
@@ -97,6 +104,12 @@ func stats(samples []Sample, w, f, server string) (Stats, bool) {
 		bytes += s.Bytes
 		icc += s.ICCBytes
 		st.RoundRPS = append(st.RoundRPS, perSecond(s.OK, s.Elapsed))
+		for k, size := range s.Sizes {
+			if st.sizes == nil {
+				st.sizes = map[string]Size{}
+			}
+			st.sizes[k] = size
+		}
 		if s.Hist != nil {
 			hist.Merge(s.Hist)
 		}
@@ -138,6 +151,17 @@ func ratios(a, b Stats) Ratios {
 		RPS: ratio(a.RPS, b.RPS), P50: ratio(a.P50ms, b.P50ms), P99: ratio(a.P99ms, b.P99ms),
 		CPUPerReq: ratio(a.CPUmsPerReq, b.CPUmsPerReq), Bytes: ratio(a.BytesPerRes, b.BytesPerRes),
 		BytesNoICC: ratio(a.BytesPerRes-a.ICCPerRes, b.BytesPerRes-b.ICCPerRes),
+	}
+	var sa, sb Size
+	for k, x := range a.sizes {
+		if y, ok := b.sizes[k]; ok {
+			sa.Bytes, sa.ICC, sb.Bytes, sb.ICC = sa.Bytes+x.Bytes, sa.ICC+x.ICC, sb.Bytes+y.Bytes, sb.ICC+y.ICC
+			r.MatchedVariants++
+		}
+	}
+	if r.MatchedVariants > 0 {
+		r.Bytes = ratio(float64(sa.Bytes), float64(sb.Bytes))
+		r.BytesNoICC = ratio(float64(sa.Bytes-sa.ICC), float64(sb.Bytes-sb.ICC))
 	}
 	r.EqualBytes = math.Abs(r.Bytes-1) <= equalBytesTolerance
 	for i := range min(len(a.RoundRPS), len(b.RoundRPS)) {
@@ -191,6 +215,9 @@ func writeRow(b *strings.Builder, r Row) {
 	note := "bytes within ±3 %"
 	if !x.EqualBytes {
 		note = "bytes differ by more than 3 %: not an equal-output comparison"
+	}
+	if x.MatchedVariants > 0 {
+		note += fmt.Sprintf(" (bytes: the %d variants both served)", x.MatchedVariants)
 	}
 	if !r.Valid() {
 		note = "INVALID: failed responses"

@@ -89,3 +89,21 @@ func TestParseStatCPU(t *testing.T) {
 		t.Error("a short stat line was accepted")
 	}
 }
+
+// Bytes are compared over the variants both servers served: a faster
+// server covers more of the catalog in the same time, and the means of two
+// different samples of it would differ with equal encoders.
+func TestBytesOverVariantsBothServed(t *testing.T) {
+	a := sample("edgeshelf", 0, 3, time.Second, time.Second, 100+200+900, 0, 5)
+	a.Sizes = map[string]Size{"x/webp/card": {Bytes: 100}, "y/webp/card": {Bytes: 200}, "z/webp/zoom": {Bytes: 900}}
+	b := sample("imgproxy", 0, 2, time.Second, time.Second, 103+198, 0, 5)
+	b.Sizes = map[string]Size{"x/webp/card": {Bytes: 103}, "y/webp/card": {Bytes: 198, ICC: 10}}
+	r := Aggregate([]Sample{a, b}, "edgeshelf", "imgproxy")[0].Ratios
+	if r.MatchedVariants != 2 || math.Abs(r.Bytes-300.0/301) > 1e-9 || math.Abs(r.BytesNoICC-300.0/291) > 1e-9 || !r.EqualBytes {
+		t.Errorf("matched %d, bytes %.4f, without ICC %.4f, equal %v; want 2, %.4f, %.4f, true (means alone: %.2f)",
+			r.MatchedVariants, r.Bytes, r.BytesNoICC, r.EqualBytes, 300.0/301, 300.0/291, (1200.0/3)/(301.0/2))
+	}
+	if md := Tables(Aggregate([]Sample{a, b}, "edgeshelf", "imgproxy")); !strings.Contains(md, "the 2 variants both served") {
+		t.Errorf("table does not say what the bytes compare:\n%s", md)
+	}
+}

@@ -92,7 +92,7 @@ func linkRoot(o *Originals) (string, error) {
 	}
 	files := []string{"catalog.yaml"}
 	for _, sku := range o.SKUs {
-		files = append(files, OriginalPath(sku))
+		files = append(files, o.Path(sku))
 	}
 	for _, f := range files {
 		dst := filepath.Join(root, filepath.FromSlash(f))

@@ -21,6 +21,7 @@ const AdHocWidth = 400
 // and either a Preset or (Preset nil) AdHocWidth wide at Quality.
 type Variant struct {
 	SKU    string
+	Path   string // of the original inside the set
 	Source image.Point
 	Format string
 	Preset *Preset
@@ -28,7 +29,16 @@ type Variant struct {
 
 // Variant names original sku's output in format f (preset nil: ad hoc).
 func (o *Originals) Variant(sku, f string, preset *Preset) Variant {
-	return Variant{SKU: sku, Source: o.Size, Format: f, Preset: preset}
+	return Variant{SKU: sku, Path: o.Path(sku), Source: o.Size, Format: f, Preset: preset}
+}
+
+// Key names the variant, the same on both servers.
+func (v Variant) Key() string {
+	name := "adhoc"
+	if v.Preset != nil {
+		name = v.Preset.Name
+	}
+	return v.SKU + "/" + v.Format + "/" + name
 }
 
 // Want is the size a variant must come back at (checked: width exactly,
@@ -134,7 +144,7 @@ func Imgproxy(bin string) Side {
 			} else if p != nil {
 				rs = fmt.Sprintf("rs:fit:%d:0", p.Width)
 			}
-			return fmt.Sprintf("/insecure/%s/q:%d/plain/local:///%s@%s", rs, Quality, OriginalPath(v.SKU), v.Format)
+			return fmt.Sprintf("/insecure/%s/q:%d/plain/local:///%s@%s", rs, Quality, v.Path, v.Format)
 		},
 	}
 }

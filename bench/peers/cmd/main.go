@@ -40,7 +40,7 @@ func main() {
 
 type flags struct {
 	edgeshelfBin, imgproxyBin, originalsDir, outDir string
-	edgeshelfFlags                                  string
+	edgeshelfFlags, source                          string
 	workloads, formats                              string
 	n, rounds, concurrency                          int
 	duration                                        time.Duration
@@ -55,6 +55,7 @@ func parse(args []string, stderr io.Writer) (flags, error) {
 	fs.StringVar(&f.imgproxyBin, "imgproxy-bin", os.Getenv("IMGPROXY_BIN"),
 		"imgproxy binary (default $IMGPROXY_BIN; make bench-peers builds one with build-imgproxy.sh from PEERS_DIR)")
 	fs.StringVar(&f.originalsDir, "originals-dir", "", "where the generated originals are kept between runs (default $TMPDIR/edgeshelf-peers-originals-<n>)")
+	fs.StringVar(&f.source, "source", "jpeg", "the originals' format: jpeg (generated), avif or heic (the JPEGs transcoded once, kept beside them)")
 	fs.StringVar(&f.outDir, "out", "", "results directory (default bench/results/<timestamp>-peers)")
 	fs.StringVar(&f.workloads, "workloads", strings.Join(peers.Workloads, ","), "workloads to run: steady, product, cold")
 	fs.StringVar(&f.formats, "formats", strings.Join(peers.Formats, ","), "output formats: jpg, webp, avif")
@@ -73,6 +74,9 @@ func parse(args []string, stderr io.Writer) (flags, error) {
 	}
 	if err := oneOf(f.formats, peers.Formats); err != nil {
 		return f, fmt.Errorf("--formats: %w", err)
+	}
+	if !slices.Contains(peers.SourceFormats, f.source) {
+		return f, fmt.Errorf("--source: unknown %q (want %s)", f.source, strings.Join(peers.SourceFormats, ", "))
 	}
 	if f.rounds < 1 || f.n < 1 || f.concurrency < 1 {
 		return f, errors.New("--rounds, --originals and -c must be at least 1")
@@ -96,6 +100,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) (string, error) {
 	originals, err := peers.Generate(f.originalsDir, filepath.Join(root, "demo"), f.n)
 	if err != nil {
 		return "", fmt.Errorf("generating originals: %w", err)
+	}
+	if originals, err = originals.Transcode(f.source, f.originalsDir+"-"+f.source); err != nil {
+		return "", err
 	}
 	started := time.Now()
 	dir := f.outDir
