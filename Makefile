@@ -213,6 +213,7 @@ bench-replicas: vips $(BIN)/versitygw
 ## IMGPROXY_BIN=path uses an imgproxy you have; otherwise it is built into bin/peers/ with
 ## $(PEERS_DIR)/build-imgproxy.sh (cold ~10-12 min on 2 cores, once).
 # ~16 min with the defaults; PEERS_FLAGS='--rounds 2 --duration 8s' for a quicker look.
+# PEERS_FLAGS='--source heic' (or avif) serves the originals as phones' photos (transcoded once: ~1 min AVIF, ~9 min HEIC).
 PEERS_DIR ?= $(CURDIR)/../shared/peers
 IMGPROXY_BIN ?= $(BIN)/peers/imgproxy
 PEERS_FLAGS ?=

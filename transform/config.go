@@ -48,7 +48,7 @@ type Config struct {
 	PyramidMinRatio float64 `env:"PYRAMID_MIN_RATIO" envDefault:"2" help:"a variant miss renders from the smallest source-pyramid level (upright 512/1024/2048 px mezzanines made from one decode of the original) holding at least this many times the variant's pixels; larger variants use the original; 0 turns the pyramid off"`
 	// PyramidAdmit is in the key too: it decides which misses render from
 	// the original while a pyramid could serve them.
-	PyramidAdmit int           `env:"PYRAMID_ADMIT" envDefault:"2" help:"misses of an original that build its source pyramid: at 2 a lone first miss renders straight from the original (a one-off image never pays for mezzanines) and the second miss, or several misses of it arriving together, builds it; 1 builds it on the first miss, as a HEIF or AVIF original always does (its pyramid costs less than one render from it)"`
+	PyramidAdmit int           `env:"PYRAMID_ADMIT" envDefault:"2" help:"misses of an original that build its source pyramid: at 2 a lone first miss renders straight from the original (a one-off image never pays for mezzanines) and the second miss, or several misses of it arriving together, builds it; 1 builds it on the first miss, as a HEIF or AVIF original always does (its pyramid costs about one render from it and spares every later variant the whole decode)"`
 	PyramidBytes bytesize.Size `env:"PYRAMID_BYTES" envDefault:"128MiB" help:"memory kept for hot source-pyramid levels (their L2 copies live under pyramids/ in the store)"`
 }
 

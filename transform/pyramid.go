@@ -161,13 +161,17 @@ func pyramidEligible(i Info) bool {
 }
 
 // BuildsAtOnce reports whether an original's pyramid pays on its first
-// miss. A HEIF or AVIF has no scaled decode, so building its pyramid (one
-// decode of the primary image, reduced to the levels) and rendering from a
-// level costs less than one render from the original (a 2400×2400 AVIF to
-// a 400 px JPEG: 159 against 397 ms, BenchmarkMiss); and rendered from the
-// original, its first small variant would come from the thumbnail item, in
-// other bytes than its level gives the next (TestPyramidHEIFThumbnailItem).
-// It reads the file's signature only: BuildPyramid decides eligibility.
+// miss. A HEIF or AVIF has no scaled decode, so every render from it
+// decodes the whole primary image, and waiting for a second miss would
+// decode it twice. Building the pyramid (that one decode, reduced to the
+// levels) and rendering from a level costs about one render from the
+// original: 159 against 397 ms in-process for a 2400×2400 AVIF to a 400 px
+// JPEG (BenchmarkMiss), and a cold miss ran at 0.95–1.09× imgproxy's rate
+// (bench/results/20261205-184553-peers, -185313-peers). Rendered from the
+// original, its first small variant would also come from the thumbnail
+// item, in other bytes than its level gives the next
+// (TestPyramidHEIFThumbnailItem). It reads the file's signature only:
+// BuildPyramid decides eligibility.
 func BuildsAtOnce(src []byte) bool {
 	switch vips.DetermineImageType(src) {
 	case vips.ImageTypeHEIF, vips.ImageTypeAVIF:
