@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 
 	"github.com/davidbyttow/govips/v2/vips"
 	"golang.org/x/sync/errgroup"
@@ -39,7 +40,7 @@ func (o *Originals) Transcode(format, dir string) (*Originals, error) {
 	}
 	t := &Originals{Dir: dir, Size: o.Size, Format: format, SKUs: o.SKUs,
 		SHA256: make([]string, len(o.SKUs)), Bytes: make([]int64, len(o.SKUs))}
-	vips.LoggingSettings(nil, vips.LogLevelError)
+	startVips()
 	var g errgroup.Group
 	g.SetLimit(2)
 	for i, sku := range o.SKUs {
@@ -60,6 +61,14 @@ func (o *Originals) Transcode(format, dir string) (*Originals, error) {
 	}
 	return t, t.finish()
 }
+
+// startVips quiets and starts libvips once, before any worker loads: govips'
+// own start on first use reads its flag unguarded (a race when two loads are
+// the first), and its log settings are globals its finalizers read.
+var startVips = sync.OnceFunc(func() {
+	vips.LoggingSettings(nil, vips.LogLevelError)
+	vips.Startup(nil)
+})
 
 // encodeHEIF re-encodes a JPEG as an 8-bit AVIF or HEIC.
 func encodeHEIF(jpeg []byte, format string) ([]byte, error) {
