@@ -25,6 +25,13 @@ const (
 // vary 500x in size, so their count is only known as the cache fills.
 const sketchPerEntry = 2
 
+// minSketchKeys is the smallest sketch (12 KB of counters and doorkeeper).
+// Sized for 64 entries, 128 counters a row, a one-off key collided with
+// popular ones in all four rows often enough to be admitted over 80 of
+// them: 19 of 400 runs of TestFrequencyAdmission, each with its own hash
+// seed, lost 20 popular entries to one 20 KB one-off.
+const minSketchKeys = 4096
+
 var hashSeed = maphash.MakeSeed()
 
 func hashKey(key string) uint64 { return maphash.String(hashSeed, key) }
@@ -54,7 +61,7 @@ type WTinyLFU[V any] struct {
 func NewWTinyLFU[V any](budget int64) *WTinyLFU[V] {
 	c := &WTinyLFU[V]{
 		entries: make(map[string]*node[V]),
-		sketch:  newSketch(64 * sketchPerEntry),
+		sketch:  newSketch(minSketchKeys),
 		budget:  budget,
 		rng:     0x9e3779b97f4a7c15,
 	}
@@ -151,7 +158,7 @@ func (c *WTinyLFU[V]) Set(key string, v V, size int64) bool {
 // let the next one-off entries displace the hot set they protected.
 func (c *WTinyLFU[V]) growSketch() {
 	old := c.sketch
-	c.sketch = newSketch(len(c.entries) * sketchPerEntry)
+	c.sketch = newSketch(max(len(c.entries)*sketchPerEntry, minSketchKeys))
 	for _, n := range c.entries {
 		for range old.estimate(n.hash) {
 			c.sketch.increment(n.hash)
