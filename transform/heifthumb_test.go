@@ -9,6 +9,10 @@ import (
 	"github.com/edgeshelf/edgeshelf/transform/colour"
 )
 
+// heifThumbFixtures are the 1200×800 Display P3 HEIC and AVIF carrying a
+// 480×320 thumbnail item (thumbFixtures inside the package).
+var heifThumbFixtures = []string{"thumb-p3.heic", "thumb-p3.avif"}
+
 // TestHEIFThumbnailColour: a variant made from a HEIF/AVIF's thumbnail item
 // (300 px; TestHEIFThumbnailScaleOnLoad checks that it is) shows the colours
 // of one made from the primary image (600 px, larger than the thumbnail),
@@ -19,7 +23,7 @@ func TestHEIFThumbnailColour(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"thumb-p3.heic", "thumb-p3.avif"} {
+	for _, name := range heifThumbFixtures {
 		src, err := os.ReadFile(filepath.Join(fixtureDir, name))
 		if err != nil {
 			t.Fatal(err)

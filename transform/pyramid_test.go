@@ -59,7 +59,7 @@ func pyramidSources(t *testing.T) []pyramidSource {
 		}
 		out = append(out, pyramidSource{name: "fixture/" + f.Name, data: enlarged(t, data)})
 	}
-	for _, name := range []string{"thumb-p3.heic", "thumb-p3.avif"} { // thumbnail items, but the 512 level serves the thumb preset
+	for _, name := range heifThumbFixtures { // thumbnail items, but the 512 level serves the thumb preset
 		data, err := os.ReadFile(filepath.Join(fixtureDir, name))
 		if err != nil {
 			t.Fatal(err)
@@ -323,30 +323,21 @@ func withoutThumbnail(t *testing.T, heif []byte) []byte {
 		t.Fatal("no single thumbnail reference to rename")
 	}
 	out := bytes.Replace(heif, []byte("thmb"), []byte("xxxx"), 1)
-	img, err := vips.LoadImageFromBuffer(out, heifThumbnailParams())
+	params := vips.NewImportParams()
+	params.HeifThumbnail.Set(true)
+	img, err := vips.LoadImageFromBuffer(out, params)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer img.Close()
-	if w, _ := imageSize(t, heif); img.Width() != w {
-		t.Fatalf("asked for the thumbnail of the renamed file, libheif gave %d px, not the %d px primary", img.Width(), w)
-	}
-	return out
-}
-
-func heifThumbnailParams() *vips.ImportParams {
-	p := vips.NewImportParams()
-	p.HeifThumbnail.Set(true)
-	return p
-}
-
-func imageSize(t *testing.T, data []byte) (int, int) {
-	t.Helper()
-	info, err := transform.Inspect(data, transform.Defaults())
+	info, err := transform.Inspect(heif, transform.Defaults())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return info.Width, info.Height
+	if img.Width() != info.Width {
+		t.Fatalf("asked for the thumbnail of the renamed file, libheif gave %d px, not the %d px primary", img.Width(), info.Width)
+	}
+	return out
 }
 
 // TestPyramidHEIFThumbnailItem: for a HEIF/AVIF with a thumbnail item, a
@@ -363,7 +354,7 @@ func TestPyramidHEIFThumbnailItem(t *testing.T) {
 	}
 	ctx := context.Background()
 	spec := transform.Spec{Width: 200, Height: 200, Fit: transform.Cover, Format: transform.PNG} // the thumb preset
-	for _, name := range []string{"thumb-p3.heic", "thumb-p3.avif"} {
+	for _, name := range heifThumbFixtures {
 		src, err := os.ReadFile(filepath.Join(fixtureDir, name))
 		if err != nil {
 			t.Fatal(err)

@@ -36,8 +36,8 @@ const (
 type Originals struct {
 	Dir  string
 	Size image.Point // of every original
-	// Format is the originals' encoding: "" or "jpeg" (generated), "avif"
-	// or "heic" (Transcode).
+	// Format is the originals' encoding when Transcode made them ("avif"
+	// or "heic"); "" for the generated JPEGs.
 	Format string
 	SKUs   []string
 	// SHA256 of each original, in SKUs order: the manifest that tells a
@@ -66,9 +66,9 @@ func SKU(i int) string { return fmt.Sprintf("peer-%03d", i) }
 func (o *Originals) Path(sku string) string { return originalPath(sku, o.Format) }
 
 func originalPath(sku, format string) string {
-	ext := map[string]string{"": "jpg", "jpeg": "jpg"}[format]
-	if ext == "" {
-		ext = format
+	ext := format
+	if format == "" {
+		ext = "jpg"
 	}
 	return "originals/" + sku + "/" + View + "." + ext
 }
@@ -76,7 +76,7 @@ func originalPath(sku, format string) string {
 // Description is what the set is, for the report.
 func (o *Originals) Description() string {
 	enc := fmt.Sprintf("JPEG q%d", originalQuality)
-	if o.Format != "" && o.Format != "jpeg" {
+	if o.Format != "" {
 		enc = fmt.Sprintf("%s q%d (transcoded from JPEG q%d, no thumbnail item)", strings.ToUpper(o.Format), transcodeQuality, originalQuality)
 	}
 	return fmt.Sprintf("%d × %dx%d sRGB %s", len(o.SKUs), o.Size.X, o.Size.Y, enc)

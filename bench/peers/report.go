@@ -2,6 +2,7 @@ package peers
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -85,7 +86,7 @@ func Aggregate(samples []Sample, a, b string) []Row {
 }
 
 func stats(samples []Sample, w, f, server string) (Stats, bool) {
-	var st Stats
+	st := Stats{sizes: map[string]Size{}}
 	var elapsed, cpu time.Duration
 	var bytes, icc int64
 	hist := hdrhistogram.New(1, 300_000_000, 3)
@@ -104,12 +105,7 @@ func stats(samples []Sample, w, f, server string) (Stats, bool) {
 		bytes += s.Bytes
 		icc += s.ICCBytes
 		st.RoundRPS = append(st.RoundRPS, perSecond(s.OK, s.Elapsed))
-		for k, size := range s.Sizes {
-			if st.sizes == nil {
-				st.sizes = map[string]Size{}
-			}
-			st.sizes[k] = size
-		}
+		maps.Copy(st.sizes, s.Sizes)
 		if s.Hist != nil {
 			hist.Merge(s.Hist)
 		}
