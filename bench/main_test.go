@@ -100,8 +100,15 @@ func TestTiersEndToEnd(t *testing.T) {
 		}
 	}
 	none := res.Runs[0]
-	if none.Tiers["render"] != none.OK || none.HitRatio["render"] != 1 || none.RendersPer1k < 999 {
-		t.Errorf("no-cache layout did not render every request: %v, %.1f renders/1k", none.Tiers, none.RendersPer1k)
+	if none.Tiers["render"] != none.OK || none.HitRatio["render"] != 1 {
+		t.Errorf("no-cache layout did not render every request: %v", none.Tiers)
+	}
+	// Two requests for one variant in flight at once share its render, so
+	// the render counter may fall short of the requests; it still renders
+	// each variant it was asked for at least once, and never more than once
+	// per request (warm-up included).
+	if sent := int64(none.WarmupReqs) + none.Scheduled; none.RunRenders < int64(none.RunDistinct) || none.RunRenders > sent {
+		t.Errorf("no-cache layout: %d renders for %d distinct variants in %d requests", none.RunRenders, none.RunDistinct, sent)
 	}
 	if both := res.Runs[5]; both.Tiers["render"] != 0 && both.Renders > res.Runs[3].Renders {
 		t.Errorf("l1+l2 after a restart rendered %d, more than l1 alone (%d)", both.Renders, res.Runs[3].Renders)
