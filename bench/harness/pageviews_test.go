@@ -28,7 +28,8 @@ func TestPageViewsEndToEnd(t *testing.T) {
 		t.Skipf("versitygw is not installed (make tools; with CI set this fails instead): %v", err)
 	}
 	_, file, _, _ := runtime.Caller(0)
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	// About a minute alone; a loaded 2-core machine took over 4.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	opts := Options{
 		Scenario: "page-views", Store: "s3", Catalog: "generated", SKUs: 20, MaxViews: 3,

@@ -44,8 +44,9 @@ func TestServeGracefulShutdown(t *testing.T) {
 	cmd.Env = append(os.Environ(), "EDGESHELF_STORE="+storeDir, "EDGESHELF_DRAIN_DELAY="+drainDelay.String(),
 		"EDGESHELF_LOG_LEVEL=info", "EDGESHELF_ROUTING_SKIP_AFTER=87600h",
 		// The test queues more slow renders than there are slots, to have
-		// renders in flight at SIGTERM: none may be shed before it.
-		"EDGESHELF_RENDER_QUEUE_WAIT=0s")
+		// renders in flight at SIGTERM: none may be shed before it, nor cut
+		// by a deadline on a loaded machine (nine 2400 px AVIFs on two slots).
+		"EDGESHELF_RENDER_QUEUE_WAIT=0s", "EDGESHELF_RENDER_TIMEOUT=3m", "EDGESHELF_REQUEST_TIMEOUT=3m", "EDGESHELF_SHUTDOWN_TIMEOUT=3m")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

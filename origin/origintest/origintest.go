@@ -96,6 +96,10 @@ func Defaults(t testing.TB) *config.Config {
 func Start(t testing.TB, opts Options) *Harness {
 	t.Helper()
 	cfg := Defaults(t)
+	// Renders run niced, so beside the rest of a -race suite on 2 cores a
+	// q=auto search or a few large AVIFs can pass the binary's 20 s render
+	// and 30 s request deadlines; tests that exercise a deadline set their own.
+	cfg.Transform.RenderTimeout, cfg.Origin.RequestTimeout = 3*time.Minute, 3*time.Minute
 	if opts.Configure != nil {
 		opts.Configure(cfg)
 	}
