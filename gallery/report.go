@@ -3,6 +3,7 @@ package gallery
 import (
 	"context"
 	"errors"
+	"net/http"
 
 	"golang.org/x/sync/errgroup"
 
@@ -68,6 +69,15 @@ func (s *Service) Report(ctx context.Context, cat *catalog.Catalog, skuID string
 		})
 	}
 	if err := g.Wait(); err != nil {
+		if ctx.Err() != nil {
+			done := 0
+			for _, p := range photos {
+				if p.Measurement != nil || p.Error != "" {
+					done++
+				}
+			}
+			return nil, incomplete(err, done, len(photos), "photos")
+		}
 		return nil, err
 	}
 	rep.Reference = Compare(photos, primary, rep.SwatchView, th)
@@ -86,11 +96,25 @@ func (s *Service) ReportAll(ctx context.Context, cat *catalog.Catalog, th Thresh
 	for _, sku := range cat.SKUs {
 		rep, err := s.Report(ctx, cat, sku.ID, th)
 		if err != nil {
+			if ctx.Err() != nil {
+				return nil, incomplete(err, len(out), len(cat.SKUs), "SKUs")
+			}
 			return nil, err
 		}
 		out = append(out, rep)
 	}
 	return out, nil
+}
+
+// incomplete is a report cut short by its request (the deadline, or the
+// client gone). A large catalog's first report can outlast the request
+// deadline; what was measured is kept by ETag, so the client is told to
+// retry and how far this attempt got, not that the store failed.
+func incomplete(err error, done, total int, what string) *problem.Error {
+	p := problem.Wrap(err, http.StatusServiceUnavailable, "report_incomplete",
+		"the request ended after %d of %d %s were measured; the measurements are kept, so a retry continues from there", done, total, what)
+	p.RetryAfter = 1
+	return p
 }
 
 // photosOf lists a SKU's photos: per view, the master then each hub photo.

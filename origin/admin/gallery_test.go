@@ -3,7 +3,10 @@ package admin_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -107,4 +110,62 @@ func TestGalleryReportErrors(t *testing.T) {
 	if leak := origintest.FindInternal(body, origintest.OutageMarkers()); leak != "" {
 		t.Errorf("the body shows %q: %s", leak, body)
 	}
+}
+
+// slowOriginals delays every read of an original, as a distant bucket
+// would, so a whole-catalog report outlasts a short request deadline.
+type slowOriginals struct {
+	store.Blob
+	delay time.Duration
+}
+
+func (s slowOriginals) Get(ctx context.Context, key string, opts store.GetOptions) (*store.Object, error) {
+	if strings.HasPrefix(key, "originals/") {
+		select {
+		case <-time.After(s.delay):
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%w: %w", store.ErrUnavailable, ctx.Err())
+		}
+	}
+	return s.Blob.Get(ctx, key, opts)
+}
+
+// TestGalleryReportResumes: a report the request deadline cuts short is a
+// 503 report_incomplete saying how far it got (not a store failure), and
+// retries continue from the kept measurements until one answers whole.
+func TestGalleryReportResumes(t *testing.T) {
+	tokens := origintest.WriteTokenFile(t, origintest.AdminToken)
+	// 21 photos × 200 ms reads on 2 decode slots need over 2 s.
+	blob := slowOriginals{Blob: origintest.DemoStore(t), delay: 200 * time.Millisecond}
+	h := origintest.Start(t, origintest.Options{Store: blob, Configure: func(c *config.Config) {
+		c.Origin.AdminTokenFile = tokens
+		c.Origin.RequestTimeout = 2 * time.Second
+	}})
+	progress := regexp.MustCompile(`after (\d+) of 10 SKUs were measured`)
+	var attempts []int
+	for len(attempts) < 40 {
+		resp, body := h.AdminDo(t, http.MethodGet, "/admin/reports/gallery", "")
+		if resp.StatusCode == 200 {
+			var all galleryBody
+			if err := json.Unmarshal(body, &all); err != nil || len(all.SKUs) != 10 || all.Flagged != 0 {
+				t.Fatalf("the report after %v: %d SKUs, %d flagged (%v)", attempts, len(all.SKUs), all.Flagged, err)
+			}
+			break
+		}
+		p := origintest.DecodeProblem(t, resp, body)
+		m := progress.FindStringSubmatch(p.Detail)
+		if p.Status != 503 || p.Code != "report_incomplete" || resp.Header.Get("Retry-After") != "1" || m == nil {
+			t.Fatalf("attempt %d: %d %s %q, Retry-After %q; want 503 report_incomplete with progress and Retry-After 1",
+				len(attempts)+1, p.Status, p.Code, p.Detail, resp.Header.Get("Retry-After"))
+		}
+		done, _ := strconv.Atoi(m[1])
+		if n := len(attempts); n > 0 && done < attempts[n-1] {
+			t.Errorf("attempt %d measured %d SKUs, fewer than the %d before it: measurements were lost", n+1, done, attempts[n-1])
+		}
+		attempts = append(attempts, done)
+	}
+	if len(attempts) == 0 || len(attempts) == 40 {
+		t.Fatalf("SKUs measured per attempt: %v; want a first 503, then a whole report within 40 attempts", attempts)
+	}
+	t.Logf("SKUs measured before each deadline: %v, then the whole report", attempts)
 }
