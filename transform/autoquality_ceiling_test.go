@@ -22,10 +22,7 @@ func TestAutoQualityGoldenCeiling(t *testing.T) {
 	}
 	cfg := defaultConfig(t)
 	cfg.RenderTimeout = 10 * time.Minute
-	r, err := transform.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRenderer(t, cfg)
 	defaults := map[transform.Format]int{transform.JPEG: cfg.QualityJPEG, transform.WebP: cfg.QualityWebP, transform.AVIF: cfg.QualityAVIF}
 	type sizes struct{ fixed, lowest int }
 	groups := map[string]*sizes{}

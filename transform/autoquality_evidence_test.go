@@ -181,10 +181,7 @@ func TestAutoQualitySavings(t *testing.T) {
 	// The test measures bytes and bounds, not latency: on a loaded machine
 	// a zoom-size AVIF search must not time out.
 	cfg.RenderTimeout = 10 * time.Minute
-	r, err := transform.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRenderer(t, cfg)
 	cat := demoCatalog(t)
 	cases := demoAutoCases(t, cat, autoFullRun())
 	if autoFullRun() {

@@ -34,10 +34,7 @@ func demoOriginal(tb testing.TB, rel string) []byte {
 // header inspection, colour management, the render slot.
 func BenchmarkRender(b *testing.B) {
 	cfg := defaultConfig(b)
-	r, err := transform.New(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
+	r := newRenderer(b, cfg)
 	src := demoOriginal(b, "label-hoodie/front.jpg") // 1200×1200 sRGB JPEG
 	presets := []struct {
 		name  string

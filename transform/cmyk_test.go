@@ -29,10 +29,7 @@ func cmykPatches(px *transform.Pixels) []colour.Lab {
 func TestGoldenCMYK(t *testing.T) {
 	ensureFixtures(t)
 	cfg := defaultConfig(t)
-	r, err := transform.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRenderer(t, cfg)
 	for _, gs := range specsFor(fixtureNamed(t, "cmyk-tagged")) {
 		t.Run(gs.name, func(t *testing.T) {
 			measured := map[string][]colour.Lab{}
@@ -87,10 +84,7 @@ func TestCMYKMatchesVipsCLI(t *testing.T) {
 			"(apt-get install libvips-tools) to compare the CMYK conversion with `vips icc_transform`", err)
 	}
 	cfg := defaultConfig(t)
-	r, err := transform.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRenderer(t, cfg)
 	r.SetLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	f := fixtureNamed(t, "cmyk-tagged")
 	_, px := render(t, r, cfg, readFixture(t, f), goldenSpecs[2].spec(f))

@@ -52,10 +52,7 @@ func TestCalibration(t *testing.T) {
 // no pixel for an sRGB look (the profile is written into the container).
 func TestOutputProfiles(t *testing.T) {
 	cfg := defaultConfig(t)
-	r, err := transform.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRenderer(t, cfg)
 	for _, name := range []string{
 		"amber-oud-50ml/front.jpg",   // Display P3
 		"label-hoodie/front.jpg",     // untagged sRGB
@@ -95,10 +92,7 @@ func TestOutputProfiles(t *testing.T) {
 // an sRGB AVIF).
 func TestMetadataStripped(t *testing.T) {
 	cfg := defaultConfig(t)
-	r, err := transform.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRenderer(t, cfg)
 	src := demoOriginal(t, "label-polo/front.jpg") // carries 3.9 KB of EXIF and XMP
 	if !bytes.Contains(src, []byte("Exif")) {
 		t.Fatal("the fixture lost its EXIF")

@@ -24,10 +24,7 @@ var coverGravities = []string{"centre", "south-east", "west", "attention", "entr
 // source does not reach.
 func TestCoverExactSize(t *testing.T) {
 	cfg := defaultConfig(t)
-	r, err := transform.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRenderer(t, cfg)
 	sources := [][2]int{{3000, 3}, {3, 3000}, {1000, 1}, {1, 1000}, {4000, 7}, {64, 48}, {1200, 1200}}
 	boxes := [][2]int{{400, 400}, {100, 800}, {800, 100}, {16, 16}}
 	for _, dims := range sources {
@@ -61,10 +58,7 @@ func TestCoverExactSize(t *testing.T) {
 // crop cuts, whether the cover shrinks or enlarges the source.
 func TestCoverGravity(t *testing.T) {
 	cfg := defaultConfig(t)
-	r, err := transform.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRenderer(t, cfg)
 	red, grey, green := color.NRGBA{220, 30, 30, 255}, color.NRGBA{128, 128, 128, 255}, color.NRGBA{30, 200, 60, 255}
 	// Thirds along the long axis: red at the low end, green at the high.
 	wide := thirdsPNG(t, 600, 200, true, red, grey, green)

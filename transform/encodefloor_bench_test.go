@@ -41,10 +41,7 @@ func BenchmarkEncodeFloor(b *testing.B) {
 	cfg := defaultConfig(b)
 	cfg.WebPEffort, cfg.AVIFSpeed, cfg.JPEGProgressive = 4, 8, false
 	cfg.SRGBProfile = transform.SRGBProfileOmit
-	r, err := transform.New(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
+	r := newRenderer(b, cfg)
 	src := sixMP(b)
 	page := productPage(b)
 	for _, f := range []transform.Format{transform.JPEG, transform.WebP, transform.AVIF} {

@@ -20,10 +20,7 @@ func gamutRenderer(t *testing.T, change func(*transform.Config)) *transform.Rend
 	if change != nil {
 		change(&cfg)
 	}
-	r, err := transform.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRenderer(t, cfg)
 	return r
 }
 
@@ -218,10 +215,7 @@ func encodeGo(t *testing.T, img image.Image) []byte {
 func BenchmarkMeasureGamut(b *testing.B) {
 	cfg := defaultConfig(b)
 	cfg.RenderNice = 0 // compare CPU work, not the scheduler's view of other jobs
-	r, err := transform.New(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
+	r := newRenderer(b, cfg)
 	src := demoOriginal(b, "amber-oud-50ml/front.jpg")
 	b.Run("measure", func(b *testing.B) {
 		for b.Loop() {

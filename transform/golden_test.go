@@ -72,10 +72,7 @@ const (
 func TestGolden(t *testing.T) {
 	ensureFixtures(t)
 	cfg := defaultConfig(t)
-	r, err := transform.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRenderer(t, cfg)
 	r.SetLogger(slog.New(slog.NewTextHandler(io.Discard, nil))) // TestGoldenCMYK checks the warnings
 	orient1 := map[string][]colour.Lab{}                        // grids of orient-1 by spec
 	for _, f := range fixtures {

@@ -19,10 +19,7 @@ var heifThumbFixtures = []string{"thumb-p3.heic", "thumb-p3.avif"}
 // on a 4×4 grid after both went through the colour pipeline to sRGB.
 func TestHEIFThumbnailColour(t *testing.T) {
 	cfg := defaultConfig(t)
-	r, err := transform.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRenderer(t, cfg)
 	for _, name := range heifThumbFixtures {
 		src, err := os.ReadFile(filepath.Join(fixtureDir, name))
 		if err != nil {

@@ -290,10 +290,7 @@ func TestHostileHeavyChild(t *testing.T) {
 // 8.14 icc_transform trap would clip it).
 func TestHostileOddColourSources(t *testing.T) {
 	cfg := defaultConfig(t)
-	r, err := transform.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRenderer(t, cfg)
 	res, err := r.Render(context.Background(), transform.Request{Source: labTIFF(t), Spec: transform.Spec{Width: 64, Format: transform.PNG}})
 	if err != nil {
 		t.Fatal(err)

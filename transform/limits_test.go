@@ -124,10 +124,7 @@ func TestHugeSourceChild(t *testing.T) {
 func TestSourceLimits(t *testing.T) {
 	cfg := defaultConfig(t)
 	cfg.MaxSourceBytes = 1024
-	r, err := transform.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRenderer(t, cfg)
 	for name, c := range map[string]struct {
 		src  []byte
 		code string
@@ -149,10 +146,7 @@ func TestSourceLimits(t *testing.T) {
 func TestRenderQueueBounded(t *testing.T) {
 	cfg := defaultConfig(t)
 	cfg.Concurrency, cfg.Queue = 1, 1
-	r, err := transform.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRenderer(t, cfg)
 	src := demoOriginal(t, "amber-oud-50ml/front.jpg")
 	const n = 8
 	errs := make(chan error, n)

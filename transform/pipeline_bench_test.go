@@ -40,10 +40,7 @@ func sixMP(tb testing.TB) []byte {
 // whole, then reduced up to 15×: the resize's large-factor path).
 func BenchmarkPipeline(b *testing.B) {
 	cfg := defaultConfig(b)
-	r, err := transform.New(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
+	r := newRenderer(b, cfg)
 	sources := []struct {
 		name string
 		data []byte

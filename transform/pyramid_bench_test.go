@@ -18,10 +18,7 @@ import (
 //	go test ./transform/ -run '^$' -bench Miss -benchtime 20x
 func BenchmarkMiss(b *testing.B) {
 	cfg := defaultConfig(b)
-	r, err := transform.New(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
+	r := newRenderer(b, cfg)
 	jpeg := demoOriginal(b, "amber-oud-50ml/front.jpg")
 	sources := []struct {
 		name string

@@ -146,10 +146,7 @@ func TestPyramidFidelity(t *testing.T) {
 	}
 	cfg := defaultConfig(t)
 	cfg.QueueWait = 0
-	r, err := transform.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRenderer(t, cfg)
 	ctx := context.Background()
 	compared := 0
 	var set fidelitySet
@@ -283,10 +280,7 @@ func pixelDistance(t *testing.T, a, b []byte) (mean, p999, psnr float64) {
 // and exist only for sources whose pixels they can carry.
 func TestPyramidLevels(t *testing.T) {
 	cfg := defaultConfig(t)
-	r, err := transform.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRenderer(t, cfg)
 	for _, src := range pyramidSources(t) {
 		if !strings.HasPrefix(src.name, "fixture/") {
 			continue
@@ -348,10 +342,7 @@ func withoutThumbnail(t *testing.T, heif []byte) []byte {
 // pyramid's bound.
 func TestPyramidHEIFThumbnailItem(t *testing.T) {
 	cfg := defaultConfig(t)
-	r, err := transform.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRenderer(t, cfg)
 	ctx := context.Background()
 	spec := transform.Spec{Width: 200, Height: 200, Fit: transform.Cover, Format: transform.PNG} // the thumb preset
 	for _, name := range heifThumbFixtures {

@@ -40,10 +40,7 @@ func (s *syncBuffer) String() string {
 // no warning.
 func TestQAFailureIsReportedNotFatal(t *testing.T) {
 	cfg := defaultConfig(t)
-	r, err := transform.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRenderer(t, cfg)
 	var logged syncBuffer
 	r.SetLogger(slog.New(slog.NewTextHandler(&logged, nil)))
 	f := fixtureNamed(t, "display-p3-jpg")
@@ -111,10 +108,7 @@ func TestQAFailureIsReportedNotFatal(t *testing.T) {
 // does.
 func TestCalibrationFollowsTheDeclaredColour(t *testing.T) {
 	cfg := defaultConfig(t)
-	warm, err := transform.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	warm := newRenderer(t, cfg)
 	src := demoOriginal(t, "amber-oud-50ml/front@eu-waw.jpg")
 	spec := transform.Spec{Width: 120, Format: transform.PNG}
 	look := func(l colour.Lab) transform.Look {
@@ -131,10 +125,7 @@ func TestCalibrationFollowsTheDeclaredColour(t *testing.T) {
 	edited := colour.Lab{L: 60, A: 10, B: 40}
 	first := render(warm, amberSwatch.Lab)
 	again := render(warm, edited)
-	cold, err := transform.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cold := newRenderer(t, cfg)
 	if bytes.Equal(first, again) {
 		t.Error("the edited colour rendered the same bytes as the old one: stale calibration")
 	}

@@ -17,10 +17,7 @@ func TestSRGBProfileOmit(t *testing.T) {
 	omit.SRGBProfile = transform.SRGBProfileOmit
 	renderers := map[string]*transform.Renderer{}
 	for name, cfg := range map[string]transform.Config{"embed": embed, "omit": omit} {
-		r, err := transform.New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := newRenderer(t, cfg)
 		renderers[name] = r
 	}
 	src := demoOriginal(t, "amber-oud-50ml/front.jpg") // Display P3, a swatch

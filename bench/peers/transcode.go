@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/davidbyttow/govips/v2/vips"
@@ -33,7 +34,7 @@ func (o *Originals) Transcode(format, dir string) (*Originals, error) {
 		return o, nil
 	}
 	if !slices.Contains(SourceFormats, format) {
-		return nil, fmt.Errorf("unknown source format %q (want jpeg, avif or heic)", format)
+		return nil, fmt.Errorf("unknown source format %q (want %s)", format, strings.Join(SourceFormats, ", "))
 	}
 	if t, err := loadManifest(dir, len(o.SKUs), o.Size, format); err == nil {
 		return t, nil
