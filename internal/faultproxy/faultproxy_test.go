@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -122,14 +123,17 @@ func roundTrip(t *testing.T, c net.Conn, data []byte) []byte {
 }
 
 // expectReset connects and expects a reset: on loopback it can arrive before
-// the dial returns, or on the first read.
+// the dial returns, on the write or on the first read.
 func expectReset(t *testing.T, p *faultproxy.Proxy, what string) {
 	t.Helper()
 	c, err := net.Dial("tcp", p.Addr())
 	if err == nil {
 		defer c.Close()
-		_, _ = c.Write([]byte("hello"))
-		_, err = readErr(c, 5*time.Second)
+		// The kernel reports a reset once, to whichever call meets it
+		// first: a write after it fails, and the read then sees EOF.
+		if _, err = c.Write([]byte("hello")); err == nil {
+			_, err = readErr(c, 5*time.Second)
+		}
 	}
 	if !errors.Is(err, syscall.ECONNRESET) {
 		t.Errorf("%s: %v, want ECONNRESET", what, err)
@@ -284,14 +288,7 @@ func TestRefuseIsAnOutageOnTheSameAddress(t *testing.T) {
 }
 
 func TestUnreachableTargetResets(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The proxy takes its port while the target's is still bound, so the
-	// two cannot be the same port.
-	p := start(t, ln.Addr().String())
-	_ = ln.Close() // nothing listens at the target now
+	p := start(t, boundNotListening(t))
 	expectReset(t, p, "proxying to a closed port")
 	if s := p.Stats(); s.Reset != 0 {
 		t.Errorf("stats %+v: the server's refusal is not the proxy's fault", s)
@@ -320,4 +317,25 @@ func TestCloseResetsAndStops(t *testing.T) {
 	if err := p.Close(); err != nil {
 		t.Errorf("second Close = %v", err)
 	}
+}
+
+// boundNotListening returns a loopback address whose port is bound but not
+// listening, so connecting to it is refused. A port merely closed could be
+// taken by another test process in the meantime; this one stays reserved
+// until the test ends.
+func boundNotListening(t *testing.T) string {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("127.0.0.1:%d", sa.(*syscall.SockaddrInet4).Port)
 }
