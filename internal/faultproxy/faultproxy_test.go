@@ -227,7 +227,12 @@ func TestResetAfterCutsTheResponseShort(t *testing.T) {
 	const limit = 5000
 	set(t, p, faultproxy.ResetAfter(limit))
 	c := dial(t, p)
-	go func() { _, _ = c.Write(randomBytes(t, 64<<10)) }()
+	// Written whole before the reply is read: a write still running when the
+	// reset lands would take the error and leave the read an EOF. Twice the
+	// limit fits the loopback buffers, so the write cannot block.
+	if _, err := c.Write(randomBytes(t, 2*limit)); err != nil {
+		t.Fatal(err)
+	}
 	n, err := readErr(c, 5*time.Second)
 	if n != limit || !errors.Is(err, syscall.ECONNRESET) {
 		t.Errorf("read %d bytes then %v; want exactly %d then ECONNRESET", n, err, limit)
