@@ -239,7 +239,7 @@ func (p probeResult) gone() bool {
 
 // probeClient opens a connection per request, so each probe is a new
 // connection that the listener must accept.
-var probeClient = &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+var probeClient = &http.Client{Timeout: 3 * time.Minute, Transport: &http.Transport{DisableKeepAlives: true}}
 
 func probe(url string) probeResult {
 	resp, err := probeClient.Get(url)

@@ -73,14 +73,17 @@ func TestWarmCancelledOnShutdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	origintest.WaitFor(t, 30*time.Second, "the warm-up renders", func() bool { return h.Renders.Load() > 0 })
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	// Shutdown awaits the renders in flight, 2400 px AVIFs among them, which
+	// a loaded machine stretches to tens of seconds; without the cancel it
+	// would await the whole hub (the Total check below).
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	start := time.Now()
 	if err := h.Server.Shutdown(ctx); err != nil {
 		t.Fatalf("shutdown: %v", err)
 	}
 	stopped := h.Renders.Load()
-	if took := time.Since(start); took > 10*time.Second {
+	if took := time.Since(start); took > time.Minute {
 		t.Errorf("shutdown took %s with a warm-up running", took)
 	}
 	if stopped >= int64(job.Total) {

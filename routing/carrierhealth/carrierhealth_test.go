@@ -64,7 +64,10 @@ func testConfig() carrierhealth.Config {
 	cfg := carrierhealth.DefaultConfig()
 	cfg.Failures = 2
 	cfg.Recovery = 2
-	cfg.OpenFor = 150 * time.Millisecond
+	// gobreaker reads the wall clock: the tests check an open breaker some
+	// probes and decisions after it opened, which a loaded machine can
+	// stretch past a short OpenFor (the breaker would be half-open by then).
+	cfg.OpenFor = 2 * time.Second
 	cfg.ProbeTimeout = time.Second
 	return cfg
 }
@@ -118,7 +121,7 @@ func carriersOf(t *testing.T, d *routing.Decision) string {
 // breaker turns half-open only after OpenFor).
 func waitState(t *testing.T, m *carrierhealth.Monitor, id, want string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for m.CarrierState(id) != want {
 		if time.Now().After(deadline) {
 			t.Fatalf("%s breaker is %s, want %s", id, m.CarrierState(id), want)
