@@ -41,8 +41,8 @@ func newZipfKeys(n int, seed uint64) *zipfKeys {
 func (z *zipfKeys) next() int { return sort.SearchFloat64s(z.cdf, z.rng.Float64()) }
 
 // TestShadowTracksRealHitRatio: on a Zipf trace replayed read-through, the
-// sampled shadow's estimate at 1x the budget is within 3 points of the hit
-// ratio the memory tier really had over the same recent requests (8 points
+// sampled shadow's estimate at 1x the budget is within 8 points of the hit
+// ratio the memory tier really had over the same recent requests (15 points
 // for the byte hit ratio: sampled sizes add variance), and the estimates
 // grow with the budget.
 func TestShadowTracksRealHitRatio(t *testing.T) {
@@ -86,13 +86,15 @@ func testShadowTracks(t *testing.T, name string) {
 		name, actual, actualBytes, est[0].HitRatio, est[1].HitRatio, est[2].HitRatio,
 		est[0].ByteHitRatio, est[1].ByteHitRatio, est[2].ByteHitRatio, 1<<m.shadow.shift)
 	// The sampled keys follow the process's random hash seed, so the
-	// estimate moves between runs: ±0.03 typically, 0.039 seen once in CI.
-	// The byte-weighted one moves more (a few of the largest variants in or
-	// out of the 1/8 sample): 0.084 seen once in CI.
-	if math.Abs(est[1].HitRatio-actual) > 0.05 {
+	// estimate moves between processes. Over 400 processes (800 estimates)
+	// the error's 99th percentile was 0.050 and its worst 0.067 (LRU); the
+	// byte-weighted one moves more (a few of the largest variants in or out
+	// of the 1/8 sample): 99th percentile 0.079, worst 0.105. The bounds sit
+	// about four standard deviations out; 0.5x and 2x are 0.09 either side.
+	if math.Abs(est[1].HitRatio-actual) > 0.08 {
 		t.Errorf("shadow 1x estimates %.3f, the real hit ratio was %.3f", est[1].HitRatio, actual)
 	}
-	if math.Abs(est[1].ByteHitRatio-actualBytes) > 0.12 {
+	if math.Abs(est[1].ByteHitRatio-actualBytes) > 0.15 {
 		t.Errorf("shadow 1x estimates a byte hit ratio of %.3f, the real one was %.3f", est[1].ByteHitRatio, actualBytes)
 	}
 	if est[0].HitRatio >= est[1].HitRatio || est[1].HitRatio >= est[2].HitRatio {
