@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"text/template"
 	"time"
+
+	"github.com/edgeshelf/edgeshelf/internal/freeport"
 )
 
 // Nginx is a regional HTTP cache: Debian's nginx started by the harness
@@ -93,7 +95,7 @@ func StartNginx(ctx context.Context, dir, upstream string, maxBytes int64) (*Ngi
 	if err != nil {
 		return nil, err
 	}
-	listen, err := freeLoopbackAddr()
+	listen, err := freeport.Loopback()
 	if err != nil {
 		return nil, err
 	}
@@ -161,14 +163,4 @@ func (n *Nginx) Stop() {
 		err := <-n.end
 		n.end <- err
 	}
-}
-
-// freeLoopbackAddr is a loopback port free right now (nginx binds it next).
-func freeLoopbackAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
 }

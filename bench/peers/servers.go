@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -14,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/edgeshelf/edgeshelf/internal/freeport"
 )
 
 // Side is one server of the comparison: how to start it on an address and
@@ -43,7 +44,7 @@ type Server struct {
 // StartServer starts side on a free loopback port and waits until it is
 // healthy; its output goes to logPath.
 func StartServer(ctx context.Context, side Side, originals *Originals, logPath string) (*Server, error) {
-	addr, err := freeAddr()
+	addr, err := freeport.Loopback()
 	if err != nil {
 		return nil, err
 	}
@@ -71,15 +72,6 @@ func StartServer(ctx context.Context, side Side, originals *Originals, logPath s
 		return nil, fmt.Errorf("%s did not become healthy (log: %s): %w", side.Name, logPath, err)
 	}
 	return s, nil
-}
-
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
 }
 
 // linkRoot is a new directory holding the catalog and hard links to the

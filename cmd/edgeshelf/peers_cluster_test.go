@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -16,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/edgeshelf/edgeshelf/internal/freeport"
 	"github.com/edgeshelf/edgeshelf/origin/origintest"
 	"github.com/edgeshelf/edgeshelf/store/s3/s3test"
 )
@@ -51,7 +51,11 @@ func startPeerCluster(t *testing.T, bin string, n int, extraEnv ...string) *peer
 	}
 	addrs := make([]string, n)
 	for i := range addrs {
-		addrs[i] = freeLoopbackAddr(t)
+		addr, err := freeport.Loopback()
+		if err != nil {
+			t.Fatal(err)
+		}
+		addrs[i] = addr
 	}
 	cfg := s3srv.Config()
 	env := append(os.Environ(), "EDGESHELF_STORE=s3://"+s3srv.Bucket+"/demo", "EDGESHELF_S3_ENDPOINT="+cfg.Endpoint,
@@ -86,16 +90,6 @@ func (pc *peerCluster) waitFormed(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
-}
-
-func freeLoopbackAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 // startReplica runs the binary and waits for its start-up line.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -19,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/edgeshelf/edgeshelf/internal/freeport"
 	"github.com/edgeshelf/edgeshelf/store/s3"
 )
 
@@ -113,7 +113,7 @@ func launch(bin, dir, home string) (*Server, error) {
 	// process can take it in between: try a few.
 	var err error
 	for range 3 {
-		s.addr, err = freeAddr()
+		s.addr, err = freeport.Loopback()
 		if err != nil {
 			return nil, err
 		}
@@ -269,15 +269,6 @@ func (s *Server) createBucket() error {
 	defer cancel()
 	_, err := client.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String(s.Bucket)})
 	return err
-}
-
-func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	addr := l.Addr().String()
-	return addr, l.Close()
 }
 
 // syncBuffer collects the output of versitygw, written from its pipes'
